@@ -1,0 +1,8 @@
+using System.CommandLine;
+using ActorPool.Node.Demo;
+
+var root = new RootCommand("ActorPool.Node: Python's multiprocessing.Pool on Akka.NET — the demo, a cluster node, a map client and the benchmark.")
+{
+    DemoCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,63 @@
+using Akka.Actor;
+using Akka.Configuration;
+
+namespace ActorPool;
+
+/// <summary>The <c>actorpool { … }</c> HOCON section, read once per actor system. Every key is documented in <c>actorpool.conf</c>.</summary>
+public sealed record PoolSettings
+{
+    /// <summary>The HOCON path of the dispatcher workers run on.</summary>
+    public const string WorkerDispatcherPath = "actorpool.worker-dispatcher";
+
+    /// <summary>Chunks the router keeps at one worker at a time (<c>chunks-in-flight-per-worker</c>).</summary>
+    public int ChunksInFlightPerWorker { get; init; } = 2;
+
+    /// <summary>How long a call waits with no worker at all before it fails (<c>no-workers-timeout</c>).</summary>
+    public TimeSpan NoWorkersTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often a cluster router looks for new routees (<c>routee-refresh-interval</c>).</summary>
+    public TimeSpan RouteeRefreshInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Largest payload of one message to another node (<c>max-remote-payload-bytes</c>).</summary>
+    public int MaxRemotePayloadBytes { get; init; } = 1_000_000;
+
+    /// <summary>ActorPool's embedded defaults.</summary>
+    public static Config DefaultConfig { get; } = LoadDefaultConfig();
+
+    /// <summary>Reads the settings from a system's configuration, falling back to the defaults.</summary>
+    /// <param name="system">The actor system whose configuration holds an <c>actorpool</c> section.</param>
+    public static PoolSettings Create(ActorSystem system)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        return Create(system.Settings.Config);
+    }
+
+    /// <summary>Reads the settings from a configuration, falling back to the defaults.</summary>
+    /// <param name="config">A configuration that may hold an <c>actorpool</c> section.</param>
+    public static PoolSettings Create(Config config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var section = config.WithFallback(DefaultConfig).GetConfig("actorpool");
+        var settings = new PoolSettings
+        {
+            ChunksInFlightPerWorker = section.GetInt("chunks-in-flight-per-worker"),
+            NoWorkersTimeout = section.GetTimeSpan("no-workers-timeout"),
+            RouteeRefreshInterval = section.GetTimeSpan("routee-refresh-interval"),
+            MaxRemotePayloadBytes = section.GetInt("max-remote-payload-bytes"),
+        };
+        if (settings.ChunksInFlightPerWorker < 1)
+        {
+            throw new ConfigurationException("actorpool.chunks-in-flight-per-worker must be at least 1.");
+        }
+
+        return settings;
+    }
+
+    private static Config LoadDefaultConfig()
+    {
+        using var stream = typeof(PoolSettings).Assembly.GetManifestResourceStream("ActorPool.Configuration.actorpool.conf")
+            ?? throw new InvalidOperationException("ActorPool's embedded actorpool.conf is missing.");
+        using var reader = new StreamReader(stream);
+        return ConfigurationFactory.ParseString(reader.ReadToEnd());
+    }
+}

@@ -1,0 +1,194 @@
+using Akka.Actor;
+
+namespace ActorPool.Internal;
+
+/// <summary>What an aggregator must know about its request.</summary>
+internal sealed record RequestInfo(
+    long Key,
+    long RequestId,
+    IActorRef ReplyTo,
+    ReplyMode Mode,
+    string Function,
+    int ItemCount,
+    int ChunkSize,
+    TimeSpan? Timeout)
+{
+    public int ChunkCount => (ItemCount + ChunkSize - 1) / ChunkSize;
+
+    public int ChunkLength(int index) => Math.Min(ChunkSize, ItemCount - (index * ChunkSize));
+}
+
+/// <summary>
+/// One per request. Puts chunk results back in input order, counts each chunk once (a chunk sent again after
+/// its worker died may answer twice), keeps the first failure, answers once when every chunk has finished, and
+/// owns the request's deadline. For a streaming map it sends the ordered prefix (or each chunk) as it completes.
+/// </summary>
+internal sealed class Aggregator : ReceiveActor, IWithTimers
+{
+    private readonly RequestInfo _request;
+    private readonly Array?[] _chunkValues;
+    private readonly int[] _received;
+    private readonly int[] _attempts;
+    private readonly bool[] _done;
+    private readonly bool[] _failed;
+    private int _doneCount;
+    private int _nextToStream;
+    private Exception? _failure;
+    private bool _finished;
+
+    public Aggregator(RequestInfo request)
+    {
+        _request = request;
+        var chunks = request.ChunkCount;
+        _chunkValues = new Array?[chunks];
+        _received = new int[chunks];
+        _attempts = new int[chunks];
+        _done = new bool[chunks];
+        _failed = new bool[chunks];
+
+        // Late replies after the answer (a chunk that ran twice, an abort racing the last chunk) are dropped.
+        Receive<ChunkResult>(_ => _finished, _ => { });
+        Receive<ChunkFailed>(_ => _finished, _ => { });
+        Receive<AbortRequest>(_ => _finished, _ => { });
+        Receive<ChunkResult>(OnResult);
+        Receive<ChunkFailed>(OnFailed);
+        Receive<AbortRequest>(abort => Finish(abort.Reason));
+        Receive<Deadline>(_ => !_finished, _ => Finish(new TimeoutException(
+            $"The call to '{_request.Function}' did not finish within {_request.Timeout}; {_doneCount} of {_request.ChunkCount} chunks were done.")));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override void PreStart()
+    {
+        if (_request.Timeout is { } timeout)
+        {
+            Timers.StartSingleTimer(nameof(Deadline), Deadline.Instance, timeout);
+        }
+    }
+
+    private void OnResult(ChunkResult result)
+    {
+        var index = result.Index;
+        if (!Accept(index, result.Attempt))
+        {
+            return;
+        }
+
+        var length = _request.ChunkLength(index);
+        if (result.PartOffset == 0 && result.Values.Length == length)
+        {
+            _chunkValues[index] = result.Values;
+        }
+        else
+        {
+            _chunkValues[index] ??= Array.CreateInstance(result.Values.GetType().GetElementType()!, length);
+            Array.Copy(result.Values, 0, _chunkValues[index]!, result.PartOffset, result.Values.Length);
+        }
+
+        _received[index] += result.Values.Length;
+        if (_received[index] >= length)
+        {
+            Complete(index);
+        }
+    }
+
+    private void OnFailed(ChunkFailed failed)
+    {
+        if (!Accept(failed.Index, failed.Attempt))
+        {
+            return;
+        }
+
+        // Like CPython's MapResult: keep the first failure, finish only when every chunk is in.
+        _failure ??= failed.Failure.ToException((failed.Index * _request.ChunkSize) + failed.ItemOffset);
+        _failed[failed.Index] = true;
+        Complete(failed.Index);
+    }
+
+    /// <summary>Whether a reply for this chunk counts: not done yet and not from an older attempt.</summary>
+    private bool Accept(int index, int attempt)
+    {
+        if (_done[index] || attempt < _attempts[index])
+        {
+            return false;
+        }
+
+        if (attempt > _attempts[index])
+        {
+            // The chunk was sent again; parts of the earlier attempt no longer count.
+            _attempts[index] = attempt;
+            _received[index] = 0;
+            _chunkValues[index] = null;
+        }
+
+        return true;
+    }
+
+    private void Complete(int index)
+    {
+        _done[index] = true;
+        _doneCount++;
+        switch (_request.Mode)
+        {
+            case ReplyMode.OrderedStream:
+                while (_nextToStream < _done.Length && _done[_nextToStream] && !_failed[_nextToStream])
+                {
+                    SendPart(_nextToStream++);
+                }
+
+                break;
+            case ReplyMode.UnorderedStream when !_failed[index]:
+                SendPart(index);
+                break;
+        }
+
+        if (_doneCount == _done.Length)
+        {
+            Finish(_failure);
+        }
+    }
+
+    private void SendPart(int index)
+    {
+        _request.ReplyTo.Tell(new MapPart(_request.RequestId, index * _request.ChunkSize, TypedItems.Wrap(_chunkValues[index]!)));
+        _chunkValues[index] = null;
+    }
+
+    private void Finish(Exception? failure)
+    {
+        object reply = failure is not null
+            ? new Status.Failure(failure, _request.RequestId)
+            : _request.Mode switch
+            {
+                ReplyMode.Single => new ApplyResult(_request.RequestId, _chunkValues[0]!.GetValue(0)),
+                ReplyMode.Whole => new MapResult(_request.RequestId, TypedItems.Wrap(Concatenate())),
+                _ => new MapResult(_request.RequestId, Array.Empty<object?>()),
+            };
+        _request.ReplyTo.Tell(reply);
+        Context.Parent.Tell(new RequestDone(_request.Key));
+        Context.Stop(Self);
+        _finished = true;
+    }
+
+    private Array Concatenate()
+    {
+        if (_chunkValues.Length == 1)
+        {
+            return _chunkValues[0]!;
+        }
+
+        var all = Array.CreateInstance(_chunkValues[0]!.GetType().GetElementType()!, _request.ItemCount);
+        for (var i = 0; i < _chunkValues.Length; i++)
+        {
+            Array.Copy(_chunkValues[i]!, 0, all, i * _request.ChunkSize, _chunkValues[i]!.Length);
+        }
+
+        return all;
+    }
+
+    private sealed class Deadline
+    {
+        public static readonly Deadline Instance = new();
+    }
+}

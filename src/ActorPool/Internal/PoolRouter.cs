@@ -1,0 +1,368 @@
+using Akka.Actor;
+using Akka.Routing;
+
+namespace ActorPool.Internal;
+
+/// <summary>How a router gets its workers and what it tells them.</summary>
+/// <param name="WorkerPool">Props of the worker pool: a round-robin pool, or a cluster-aware one from HOCON.</param>
+/// <param name="ExpectedWorkers">Workers to size default chunks by before the routees are known.</param>
+/// <param name="DefaultChunkSize">Chunk size when a request names none; null for CPython's rule.</param>
+/// <param name="DefaultTimeout">Deadline when a request names none.</param>
+/// <param name="Settings">The <c>actorpool</c> settings.</param>
+internal sealed record RouterSetup(Props WorkerPool, int ExpectedWorkers, int? DefaultChunkSize, TimeSpan? DefaultTimeout, PoolSettings Settings);
+
+/// <summary>
+/// The front door. Validates requests, splits a map into chunks, starts one <see cref="Aggregator"/> per
+/// request and deals chunks round-robin to its routees, a few at a time per worker, taking requests in turn so
+/// that none waits behind another's backlog. It knows which chunk is at which worker: when a worker dies its
+/// chunks go out again, and when no worker is left at all, calls fail instead of waiting forever.
+/// </summary>
+internal sealed class PoolRouter : ReceiveActor, IWithTimers
+{
+    private readonly RouterSetup _setup;
+    private readonly List<WorkerSlot> _slots = [];
+    private readonly Dictionary<IActorRef, WorkerSlot> _slotsByRef = [];
+    private readonly Dictionary<long, Request> _requests = [];
+    private readonly LinkedList<Request> _rotation = new();
+    private readonly string _node;
+    private IActorRef _workers = ActorRefs.Nobody;
+    private long _nextKey;
+    private int _nextSlot;
+    private bool _closed;
+    private bool _terminated;
+
+    public PoolRouter(RouterSetup setup)
+    {
+        _setup = setup;
+        _node = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
+
+        Receive<Map>(map => Submit(map.Function, map.Items, map.LocalFunction, map.ChunkSize, map.Mode, map.RequestId, map.ReplyTo, map.Timeout));
+        Receive<Apply>(apply => Submit(apply.Function, [apply.Arguments.Count == 1 ? apply.Arguments[0] : apply.Arguments.ToArray()],
+            null, 1, ReplyMode.Single, apply.RequestId, apply.ReplyTo, apply.Timeout));
+        Receive<ChunkResult>(result => Returned(result.RequestKey, result.Index, result));
+        Receive<ChunkFailed>(failed => Returned(failed.RequestKey, failed.Index, failed));
+        Receive<Routees>(OnRoutees);
+        Receive<RefreshRoutees>(_ => _workers.Tell(GetRoutees.Instance));
+        Receive<Terminated>(t => WorkerLost(t.ActorRef));
+        Receive<RequestDone>(done => Forget(done.RequestKey));
+        Receive<CancelRequest>(cancel => Cancel(cancel.RequestId, Sender));
+        Receive<NoWorkersCheck>(_ => FailIfNoWorkers());
+        Receive<ClosePool>(_ => _closed = true);
+        Receive<TerminatePool>(_ => Terminate());
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override void PreStart()
+    {
+        _workers = Context.ActorOf(_setup.WorkerPool, "workers");
+        _workers.Tell(GetRoutees.Instance);
+        Timers.StartPeriodicTimer(nameof(RefreshRoutees), RefreshRoutees.Instance, _setup.Settings.RouteeRefreshInterval);
+    }
+
+    private void Submit(string function, IReadOnlyList<object?> items, FunctionInvoker? local, int? chunkSize,
+        ReplyMode mode, long requestId, IActorRef? replyTo, TimeSpan? timeout)
+    {
+        var reply = replyTo ?? Sender;
+        if (_closed)
+        {
+            reply.Tell(new Status.Failure(new PoolClosedException(_terminated
+                ? "The pool has been terminated; it accepts no more work."
+                : "The pool has been closed; it accepts no more work."), requestId));
+            return;
+        }
+
+        Array arguments;
+        try
+        {
+            if (chunkSize < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(Map.ChunkSize), chunkSize, "The chunk size must be at least 1.");
+            }
+
+            arguments = ToArguments(function, items, local);
+        }
+        catch (Exception ex) when (ex is ArgumentException or PoolFunctionException)
+        {
+            reply.Tell(new Status.Failure(ex, requestId));
+            return;
+        }
+
+        if (arguments.Length == 0)
+        {
+            reply.Tell(new MapResult(requestId, Array.Empty<object?>()));
+            return;
+        }
+
+        var size = chunkSize ?? _setup.DefaultChunkSize ?? DefaultChunkSize(arguments.Length);
+        var info = new RequestInfo(++_nextKey, requestId, reply, mode, function, arguments.Length, size, timeout ?? _setup.DefaultTimeout);
+        var aggregator = Context.ActorOf(Props.Create(() => new Aggregator(info)), $"request-{info.Key}");
+        var request = new Request(info, arguments, local, aggregator, Sender);
+        _requests.Add(info.Key, request);
+        _rotation.AddLast(request.Node);
+        if (_slots.Count == 0)
+        {
+            Timers.StartSingleTimer(nameof(NoWorkersCheck), NoWorkersCheck.Instance, _setup.Settings.NoWorkersTimeout);
+        }
+
+        Pump();
+    }
+
+    /// <summary>The items as this function's typed argument array when the function is known here; as they are otherwise.</summary>
+    private Array ToArguments(string function, IReadOnlyList<object?> items, FunctionInvoker? local)
+    {
+        if (items is ITypedItems typed)
+        {
+            return typed.Array;
+        }
+
+        var invoker = local ?? (FunctionRegistry.All.Count > 0 ? TryResolve(function) : null);
+        return invoker is not null ? invoker.ToArguments(items) : items.ToArray();
+    }
+
+    private FunctionInvoker? TryResolve(string function)
+    {
+        try
+        {
+            return FunctionRegistry.Resolve(function, _node);
+        }
+        catch (PoolFunctionException)
+        {
+            // Not known on this node: the workers' nodes decide, and convert the items themselves.
+            return null;
+        }
+    }
+
+    private int DefaultChunkSize(int items)
+    {
+        // CPython: chunksize, extra = divmod(len(iterable), len(pool) * 4); chunksize += bool(extra).
+        var workers = Math.Max(1, _slots.Count > 0 ? _slots.Count : _setup.ExpectedWorkers) * 4;
+        return Math.Max(1, (items + workers - 1) / workers);
+    }
+
+    /// <summary>Deals pending chunks to workers with room, round-robin over workers, taking requests in turn.</summary>
+    private void Pump()
+    {
+        while (_rotation.First is { } node)
+        {
+            var slot = NextFreeSlot();
+            if (slot is null)
+            {
+                return;
+            }
+
+            var request = node.Value;
+            _rotation.RemoveFirst();
+            if (!request.TryTake(out var index, out var attempt))
+            {
+                continue;
+            }
+
+            if (request.Local is { IsLocalOnly: true } && slot.IsRemote)
+            {
+                request.Aggregator.Tell(new AbortRequest(new PoolFunctionException(request.Local.Name,
+                    $"'{request.Local.Name}' is a lambda or closure, which can only run in this process, but worker {slot.Ref.Path} is on another node. " +
+                    "Pass a public static method marked [PoolFunction] instead.")));
+                continue;
+            }
+
+            var info = request.Info;
+            var offset = index * info.ChunkSize;
+            slot.Ref.Tell(new Chunk(info.Key, index, attempt, info.Function, request.Arguments, offset, info.ChunkLength(index))
+            {
+                LocalFunction = request.Local,
+            });
+            slot.InFlight.Add((info.Key, index));
+            if (request.HasPending)
+            {
+                _rotation.AddLast(node);
+            }
+        }
+    }
+
+    private WorkerSlot? NextFreeSlot()
+    {
+        for (var i = 0; i < _slots.Count; i++)
+        {
+            var slot = _slots[(_nextSlot + i) % _slots.Count];
+            if (slot.InFlight.Count < _setup.Settings.ChunksInFlightPerWorker)
+            {
+                _nextSlot = (_nextSlot + i + 1) % _slots.Count;
+                return slot;
+            }
+        }
+
+        return null;
+    }
+
+    private void Returned(long key, int index, object reply)
+    {
+        if (_slotsByRef.TryGetValue(Sender, out var slot))
+        {
+            slot.InFlight.Remove((key, index));
+        }
+
+        if (_requests.TryGetValue(key, out var request))
+        {
+            request.Aggregator.Forward(reply);
+        }
+
+        Pump();
+    }
+
+    private void OnRoutees(Routees routees)
+    {
+        foreach (var routee in routees.Members.OfType<ActorRefRoutee>())
+        {
+            if (!_slotsByRef.ContainsKey(routee.Actor))
+            {
+                var slot = new WorkerSlot(routee.Actor, routee.Actor.Path.Address.HasGlobalScope && routee.Actor.Path.Address != Self.Path.Address);
+                _slots.Add(slot);
+                _slotsByRef.Add(routee.Actor, slot);
+                Context.Watch(routee.Actor);
+            }
+        }
+
+        Pump();
+    }
+
+    private void WorkerLost(IActorRef worker)
+    {
+        if (!_slotsByRef.Remove(worker, out var slot))
+        {
+            return;
+        }
+
+        _slots.Remove(slot);
+        foreach (var (key, index) in slot.InFlight)
+        {
+            if (_requests.TryGetValue(key, out var request))
+            {
+                request.Retry(index);
+                if (request.Node.List is null)
+                {
+                    _rotation.AddFirst(request.Node);
+                }
+            }
+        }
+
+        if (_slots.Count == 0 && _requests.Count > 0)
+        {
+            Timers.StartSingleTimer(nameof(NoWorkersCheck), NoWorkersCheck.Instance, _setup.Settings.NoWorkersTimeout);
+        }
+
+        Pump();
+    }
+
+    private void FailIfNoWorkers()
+    {
+        if (_slots.Count > 0)
+        {
+            return;
+        }
+
+        foreach (var request in _requests.Values)
+        {
+            request.Aggregator.Tell(new AbortRequest(new InvalidOperationException(
+                $"No pool workers are left to run '{request.Info.Function}': none has been reachable for {_setup.Settings.NoWorkersTimeout}. " +
+                "Start worker nodes (ActorPool.Node node --roles worker) or check the cluster's seed nodes.")));
+        }
+    }
+
+    private void Cancel(long requestId, IActorRef submitter)
+    {
+        foreach (var request in _requests.Values.Where(r => r.Info.RequestId == requestId && r.Submitter.Equals(submitter)).ToList())
+        {
+            request.Aggregator.Tell(new AbortRequest(new OperationCanceledException($"The call to '{request.Info.Function}' was cancelled.")));
+            Forget(request.Info.Key);
+        }
+    }
+
+    private void Forget(long key)
+    {
+        if (_requests.Remove(key, out var request) && request.Node.List is not null)
+        {
+            _rotation.Remove(request.Node);
+        }
+    }
+
+    private void Terminate()
+    {
+        _closed = _terminated = true;
+        foreach (var request in _requests.Values.ToList())
+        {
+            request.Aggregator.Tell(new AbortRequest(new PoolClosedException(
+                $"The pool was terminated before the call to '{request.Info.Function}' finished.")));
+            Forget(request.Info.Key);
+        }
+
+        Context.Stop(_workers);
+    }
+
+    /// <summary>A worker and the chunks it holds now.</summary>
+    private sealed record WorkerSlot(IActorRef Ref, bool IsRemote)
+    {
+        public HashSet<(long Key, int Index)> InFlight { get; } = [];
+    }
+
+    /// <summary>A request's chunks: which are still to send, and how often each has been sent.</summary>
+    private sealed class Request
+    {
+        private readonly int[] _attempts;
+        private readonly Queue<int> _retries = new();
+        private int _next;
+
+        public Request(RequestInfo info, Array arguments, FunctionInvoker? local, IActorRef aggregator, IActorRef submitter)
+        {
+            Info = info;
+            Arguments = arguments;
+            Local = local;
+            Aggregator = aggregator;
+            Submitter = submitter;
+            _attempts = new int[info.ChunkCount];
+            Node = new LinkedListNode<Request>(this);
+        }
+
+        public RequestInfo Info { get; }
+
+        public Array Arguments { get; }
+
+        public FunctionInvoker? Local { get; }
+
+        public IActorRef Aggregator { get; }
+
+        public IActorRef Submitter { get; }
+
+        public LinkedListNode<Request> Node { get; }
+
+        public bool HasPending => _retries.Count > 0 || _next < _attempts.Length;
+
+        public bool TryTake(out int index, out int attempt)
+        {
+            if (_retries.TryDequeue(out index) || (_next < _attempts.Length && (index = _next++) >= 0))
+            {
+                attempt = _attempts[index];
+                return true;
+            }
+
+            attempt = 0;
+            return false;
+        }
+
+        public void Retry(int index)
+        {
+            _attempts[index]++;
+            _retries.Enqueue(index);
+        }
+    }
+
+    private sealed class RefreshRoutees
+    {
+        public static readonly RefreshRoutees Instance = new();
+    }
+
+    private sealed class NoWorkersCheck
+    {
+        public static readonly NoWorkersCheck Instance = new();
+    }
+}

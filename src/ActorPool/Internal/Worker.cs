@@ -1,0 +1,104 @@
+using Akka.Actor;
+
+namespace ActorPool.Internal;
+
+/// <summary>What a worker needs besides its chunks; local-only parts (delegates) are null on other nodes.</summary>
+internal sealed record WorkerOptions(int? MaxTasksPerChild, Action? Initializer)
+{
+    public static readonly WorkerOptions Default = new(null, null);
+}
+
+/// <summary>
+/// Runs chunks, one at a time, on its own thread. Resolves each function by name from this node's allow-list,
+/// catches whatever the function throws (a user error never kills a worker), and answers its router with the
+/// values or the failure. After <see cref="WorkerOptions.MaxTasksPerChild"/> chunks it is replaced by a fresh
+/// incarnation, as multiprocessing replaces a worker process: new id, initializer run again.
+/// </summary>
+internal sealed class Worker : UntypedActor
+{
+    private static long _incarnations;
+
+    private readonly WorkerOptions _options;
+    private readonly string _node;
+    private WorkerContext _context = null!;
+    private bool _initialized;
+    private int _tasks;
+
+    public Worker(WorkerOptions options)
+    {
+        _options = options;
+        _node = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
+        Renew();
+    }
+
+    protected override void OnReceive(object message)
+    {
+        if (message is Chunk chunk)
+        {
+            Run(chunk);
+        }
+        else
+        {
+            Unhandled(message);
+        }
+    }
+
+    private void Run(Chunk chunk)
+    {
+        var previous = WorkerContext.Swap(_context);
+        try
+        {
+            Sender.Tell(Execute(chunk));
+        }
+        finally
+        {
+            WorkerContext.Swap(previous);
+        }
+
+        if (++_tasks >= _options.MaxTasksPerChild)
+        {
+            Renew();
+        }
+    }
+
+    private object Execute(Chunk chunk)
+    {
+        FunctionInvoker function;
+        try
+        {
+            function = chunk.LocalFunction ?? FunctionRegistry.Resolve(chunk.Function, _node);
+            if (!_initialized)
+            {
+                _options.Initializer?.Invoke();
+                _initialized = true;
+            }
+        }
+        catch (Exception ex)
+        {
+            return new ChunkFailed(chunk.RequestKey, chunk.Index, chunk.Attempt, 0, TaskFailure.From(chunk.Function, ex));
+        }
+
+        ChunkOutcome outcome;
+        try
+        {
+            outcome = function.Run(chunk.Items, chunk.Offset, chunk.Count);
+        }
+        catch (ArgumentException ex)
+        {
+            // Items that do not fit the function's parameters (only on the untyped protocol path).
+            return new ChunkFailed(chunk.RequestKey, chunk.Index, chunk.Attempt, 0,
+                new TaskFailure(FailureKind.Infrastructure, function.Name, ex.GetType().FullName!, ex.Message, ex.StackTrace) { Original = ex });
+        }
+
+        return outcome.Failure is null
+            ? new ChunkResult(chunk.RequestKey, chunk.Index, chunk.Attempt, 0, outcome.Values)
+            : new ChunkFailed(chunk.RequestKey, chunk.Index, chunk.Attempt, outcome.FailedAt, TaskFailure.From(function.Name, outcome.Failure));
+    }
+
+    private void Renew()
+    {
+        _context = new WorkerContext($"{_node}/{Self.Path.Name}#{Interlocked.Increment(ref _incarnations)}", _node);
+        _initialized = false;
+        _tasks = 0;
+    }
+}

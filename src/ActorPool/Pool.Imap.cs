@@ -1,0 +1,194 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+using System.Threading.Channels;
+using ActorPool.Internal;
+
+namespace ActorPool;
+
+public sealed partial class Pool
+{
+    /// <summary>Segments a stream keeps in flight: one being read while the next is computed.</summary>
+    private const int StreamWindow = 2;
+
+    /// <summary>
+    /// Applies <paramref name="function"/> to every item and streams the results in input order as they are ready.
+    /// Like <c>pool.imap(f, items, chunksize)</c>. The input is read lazily, a bounded window at a time, so an
+    /// endless or huge input streams in constant memory.
+    /// </summary>
+    /// <typeparam name="T">The item type.</typeparam>
+    /// <typeparam name="TResult">The function's result.</typeparam>
+    /// <param name="function">A static <see cref="PoolFunctionAttribute"/> method, or (in-process pools) any delegate.</param>
+    /// <param name="items">The input; an exception it throws surfaces as itself after the results before it.</param>
+    /// <param name="chunkSize">Items per chunk (1 by default, as in CPython).</param>
+    /// <param name="cancellationToken">Stops the stream and the work behind it.</param>
+    /// <returns>The results, in input order.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="chunkSize"/> is less than 1.</exception>
+    /// <exception cref="PoolClosedException">The pool is closed or terminated.</exception>
+    public IAsyncEnumerable<TResult> Imap<T, TResult>(Func<T, TResult> function, IEnumerable<T> items, int chunkSize = 1,
+        CancellationToken cancellationToken = default) =>
+        StartStream(function, items, chunkSize, ordered: true, cancellationToken);
+
+    /// <summary>Like <see cref="Imap{T, TResult}"/>, but yields results as they complete, in any order. Like <c>pool.imap_unordered(f, items, chunksize)</c>.</summary>
+    /// <typeparam name="T">The item type.</typeparam>
+    /// <typeparam name="TResult">The function's result.</typeparam>
+    /// <param name="function">A static <see cref="PoolFunctionAttribute"/> method, or (in-process pools) any delegate.</param>
+    /// <param name="items">The input, read lazily; an exception it throws surfaces as itself.</param>
+    /// <param name="chunkSize">Items per chunk (1 by default, as in CPython).</param>
+    /// <param name="cancellationToken">Stops the stream and the work behind it.</param>
+    /// <returns>The results, in completion order.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="chunkSize"/> is less than 1.</exception>
+    /// <exception cref="PoolClosedException">The pool is closed or terminated.</exception>
+    public IAsyncEnumerable<TResult> ImapUnordered<T, TResult>(Func<T, TResult> function, IEnumerable<T> items, int chunkSize = 1,
+        CancellationToken cancellationToken = default) =>
+        StartStream(function, items, chunkSize, ordered: false, cancellationToken);
+
+    private IAsyncEnumerable<TResult> StartStream<T, TResult>(Func<T, TResult> function, IEnumerable<T> items, int chunkSize, bool ordered,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
+        EnsureOpen();
+        return Stream(DelegateFunctions.For(function, function, typeof(T)), items, chunkSize, ordered, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<TResult> Stream<T, TResult>(FunctionInvoker<T, TResult> function, IEnumerable<T> items, int chunkSize,
+        bool ordered, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // A segment holds enough chunks to keep every worker busy twice over; each is one streaming request.
+        var segmentSize = (int)Math.Min(Math.Max((long)chunkSize * Processes * 2, chunkSize), Math.Max(chunkSize, 1 << 20));
+        var events = Channel.CreateUnbounded<StreamEvent<TResult>>(new UnboundedChannelOptions { SingleReader = true });
+        var segments = new LinkedList<Segment<TResult>>();
+        var byId = new Dictionary<long, Segment<TResult>>();
+        var mode = ordered ? ReplyMode.OrderedStream : ReplyMode.UnorderedStream;
+        using var input = items.GetEnumerator();
+        ExceptionDispatchInfo? inputFailure = null;
+        var inputDone = false;
+        try
+        {
+            while (true)
+            {
+                while (!inputDone && segments.Count < StreamWindow)
+                {
+                    var batch = new List<T>(Math.Min(segmentSize, 1 << 16));
+                    try
+                    {
+                        while (batch.Count < segmentSize && (inputDone = !input.MoveNext()) == false)
+                        {
+                            batch.Add(input.Current);
+                        }
+                    }
+                    catch (Exception ex)
+                    {
+                        inputFailure = ExceptionDispatchInfo.Capture(ex);
+                        inputDone = true;
+                    }
+
+                    if (batch.Count > 0)
+                    {
+                        EnsureOpen();
+                        var call = new StreamCall<TResult>(events.Writer);
+                        var arguments = batch.ToArray();
+                        Send(call, id => Request(id, function, arguments, chunkSize, mode), Task.CompletedTask, CancellationToken.None);
+                        var segment = new Segment<TResult>(call.Id);
+                        segments.AddLast(segment);
+                        byId[call.Id] = segment;
+                    }
+                }
+
+                if (segments.First is not { } head)
+                {
+                    break;
+                }
+
+                if (ordered && head.Value.TryNext(out var values, out var failure))
+                {
+                    if (failure is not null)
+                    {
+                        ExceptionDispatchInfo.Throw(failure);
+                    }
+
+                    if (values is null)
+                    {
+                        segments.RemoveFirst();
+                        byId.Remove(head.Value.Id);
+                        continue;
+                    }
+
+                    foreach (var value in values)
+                    {
+                        yield return value;
+                    }
+
+                    continue;
+                }
+
+                var next = await events.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                if (!byId.TryGetValue(next.Segment, out var owner))
+                {
+                    continue;
+                }
+
+                if (ordered)
+                {
+                    owner.Add(next);
+                    continue;
+                }
+
+                if (next.Failure is not null)
+                {
+                    ExceptionDispatchInfo.Throw(next.Failure);
+                }
+
+                if (next.IsEnd)
+                {
+                    segments.Remove(owner);
+                    byId.Remove(owner.Id);
+                    continue;
+                }
+
+                foreach (var value in next.Values!)
+                {
+                    yield return value;
+                }
+            }
+
+            inputFailure?.Throw();
+        }
+        finally
+        {
+            // The consumer stopped early, failed or was cancelled: stop the work still in flight.
+            foreach (var segment in segments)
+            {
+                if (_calls.Take(segment.Id) is not null)
+                {
+                    Router.Tell(new CancelRequest(segment.Id), _inbox);
+                }
+            }
+        }
+    }
+
+    /// <summary>One streaming request of an <c>Imap</c>: its parts in order, then its end or failure.</summary>
+    private sealed class Segment<TResult>(long id)
+    {
+        private readonly Queue<StreamEvent<TResult>> _events = new();
+
+        public long Id { get; } = id;
+
+        public void Add(StreamEvent<TResult> next) => _events.Enqueue(next);
+
+        /// <summary>The next values; null values with no failure mean the segment ended. False when nothing has arrived yet.</summary>
+        public bool TryNext(out TResult[]? values, out Exception? failure)
+        {
+            if (_events.TryDequeue(out var next))
+            {
+                values = next.Values;
+                failure = next.Failure;
+                return true;
+            }
+
+            values = null;
+            failure = null;
+            return false;
+        }
+    }
+}
