@@ -42,17 +42,48 @@ public sealed partial class Pool
         CancellationToken cancellationToken = default) =>
         StartStream(function, items, chunkSize, ordered: false, cancellationToken);
 
+    /// <summary>
+    /// Streams a registered function, named on the wire, over loosely typed items, in input order: for callers that
+    /// know the function only at run time (a command line, a script). Items are converted to the function's
+    /// parameter types where it is registered (numbers between numeric types, strings parsed).
+    /// </summary>
+    /// <param name="function">The wire name of a <see cref="PoolFunctionAttribute"/> method.</param>
+    /// <param name="items">One item per call; a tuple or <c>object[]</c> for a function of several parameters.</param>
+    /// <param name="chunkSize">Items per chunk (1 by default, as in CPython).</param>
+    /// <param name="cancellationToken">Stops the stream and the work behind it.</param>
+    /// <returns>The results, in input order.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="chunkSize"/> is less than 1.</exception>
+    /// <exception cref="PoolClosedException">The pool is closed or terminated.</exception>
+    public IAsyncEnumerable<object?> Imap(string function, IEnumerable<object?> items, int chunkSize = 1, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(function);
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
+        EnsureOpen();
+        return Stream<object?, object?>(items, chunkSize, ordered: true,
+            (id, arguments, mode) => new Map(function, arguments, null)
+            {
+                RequestId = id,
+                ReplyTo = _inbox,
+                ChunkSize = chunkSize,
+                Mode = mode,
+                Timeout = _options.TaskTimeout,
+            },
+            cancellationToken);
+    }
+
     private IAsyncEnumerable<TResult> StartStream<T, TResult>(Func<T, TResult> function, IEnumerable<T> items, int chunkSize, bool ordered,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
         EnsureOpen();
-        return Stream(DelegateFunctions.For(function, function, typeof(T)), items, chunkSize, ordered, cancellationToken);
+        var invoker = DelegateFunctions.For(function, function, typeof(T));
+        return Stream<T, TResult>(items, chunkSize, ordered, (id, arguments, mode) => Request(id, invoker, arguments, chunkSize, mode), cancellationToken);
     }
 
-    private async IAsyncEnumerable<TResult> Stream<T, TResult>(FunctionInvoker<T, TResult> function, IEnumerable<T> items, int chunkSize,
-        bool ordered, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<TResult> Stream<T, TResult>(IEnumerable<T> items, int chunkSize, bool ordered,
+        Func<long, T[], ReplyMode, Map> request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // A segment holds enough chunks to keep every worker busy twice over; each is one streaming request.
         var segmentSize = (int)Math.Min(Math.Max((long)chunkSize * Processes * 2, chunkSize), Math.Max(chunkSize, 1 << 20));
@@ -88,7 +119,7 @@ public sealed partial class Pool
                         EnsureOpen();
                         var call = new StreamCall<TResult>(events.Writer);
                         var arguments = batch.ToArray();
-                        Send(call, id => Request(id, function, arguments, chunkSize, mode), Task.CompletedTask, CancellationToken.None);
+                        Send(call, id => request(id, arguments, mode), Task.CompletedTask, CancellationToken.None);
                         var segment = new Segment<TResult>(call.Id);
                         segments.AddLast(segment);
                         byId[call.Id] = segment;

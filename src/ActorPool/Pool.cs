@@ -1,6 +1,8 @@
 using ActorPool.Internal;
 using Akka.Actor;
 using Akka.Configuration;
+using System.Collections.Immutable;
+using Akka.Cluster.Tools.Client;
 using Akka.Routing;
 
 namespace ActorPool;
@@ -26,25 +28,25 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
         }
         """).WithFallback(PoolSettings.DefaultConfig);
 
+    /// <summary>The name of a pool router whose workers HOCON deploys (<c>/user/pool/workers</c>).</summary>
+    private const string DeployedRouterName = "pool";
+
     private readonly ActorSystem _system;
     private readonly bool _ownsSystem;
+    private readonly bool _ownsRouter;
     private readonly PoolOptions _options;
     private readonly PendingCalls _calls = new();
     private readonly IActorRef _inbox;
     private int _state;
 
-    private Pool(ActorSystem system, bool ownsSystem, PoolOptions options)
+    private Pool(ActorSystem system, bool ownsSystem, PoolOptions options, IActorRef? router = null)
     {
         _system = system;
         _ownsSystem = ownsSystem;
+        _ownsRouter = router is null;
         _options = options;
-        var settings = PoolSettings.Create(system);
-        var workerProps = Props.Create(() => new Worker(new WorkerOptions(options.MaxTasksPerChild, options.Initializer)))
-            .WithDispatcher(PoolSettings.WorkerDispatcherPath)
-            .WithRouter(new RoundRobinPool(options.Processes));
-        var setup = new RouterSetup(workerProps, options.Processes, options.ChunkSize, options.TaskTimeout, settings);
         var id = Guid.NewGuid().ToString("N")[..8];
-        Router = system.ActorOf(Props.Create(() => new PoolRouter(setup)), $"pool-{id}");
+        Router = router ?? StartRouter(system, options, id);
         _inbox = system.ActorOf(Props.Create(() => new ReplyInbox(_calls)), $"pool-{id}-replies");
     }
 
@@ -84,10 +86,52 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
         return new Pool(system, ownsSystem: false, options);
     }
 
+    /// <summary>
+    /// A facade over a router that runs elsewhere: the pool of another member of the cluster, or a proxy such as
+    /// the one <see cref="ConnectViaClusterClient"/> makes. <see cref="Close"/>, <see cref="Terminate"/> and
+    /// <see cref="Join"/> then concern this facade's own calls; the router keeps serving others.
+    /// </summary>
+    /// <param name="system">The actor system to receive replies in; it must be reachable from the router's node.</param>
+    /// <param name="router">The router to send requests to.</param>
+    /// <param name="options">Call defaults; <see cref="PoolOptions.Processes"/> sizes how far <c>Imap</c> reads ahead.</param>
+    public static Pool Connect(ActorSystem system, IActorRef router, PoolOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        ArgumentNullException.ThrowIfNull(router);
+        return new Pool(system, ownsSystem: false, (options ?? new PoolOptions()).Validated(), router);
+    }
+
+    /// <summary>
+    /// Submits to a cluster's pool from outside the cluster, through Akka's <c>ClusterClient</c>: requests go to the
+    /// router registered at <paramref name="routerPath"/> with the <c>ClusterClientReceptionist</c> of the nodes
+    /// (every <c>ActorPool.Node node</c> registers <c>/user/pool</c>).
+    /// </summary>
+    /// <param name="system">A remote-enabled actor system that is not a member of the cluster.</param>
+    /// <param name="contacts">Receptionist paths, e.g. <c>akka.tcp://actorpool@127.0.0.1:4053/system/receptionist</c>.</param>
+    /// <param name="options">Call defaults.</param>
+    /// <param name="routerPath">The router's path on the nodes.</param>
+    /// <exception cref="ArgumentException"><paramref name="contacts"/> is empty or holds a path that is not an actor path.</exception>
+    public static Pool ConnectViaClusterClient(ActorSystem system, IEnumerable<string> contacts, PoolOptions? options = null, string routerPath = "/user/pool")
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        ArgumentNullException.ThrowIfNull(contacts);
+        var paths = contacts.Select(c => ActorPath.TryParse(c, out var path)
+            ? path
+            : throw new ArgumentException($"'{c}' is not an actor path such as akka.tcp://actorpool@127.0.0.1:4053/system/receptionist.", nameof(contacts))).ToImmutableHashSet();
+        if (paths.IsEmpty)
+        {
+            throw new ArgumentException("At least one contact point is needed.", nameof(contacts));
+        }
+
+        var client = system.ActorOf(ClusterClient.Props(ClusterClientSettings.Create(system).WithInitialContacts(paths)), $"pool-client-{Guid.NewGuid():N}");
+        var proxy = system.ActorOf(Props.Create(() => new ClusterClientProxy(client, routerPath)), $"pool-proxy-{Guid.NewGuid():N}");
+        return Connect(system, proxy, options);
+    }
+
     /// <summary>Refuses new work; outstanding work finishes. Like <c>pool.close()</c>.</summary>
     public void Close()
     {
-        if (Interlocked.CompareExchange(ref _state, Closed, Open) == Open)
+        if (Interlocked.CompareExchange(ref _state, Closed, Open) == Open && _ownsRouter)
         {
             Router.Tell(ClosePool.Instance);
         }
@@ -123,7 +167,18 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
             return;
         }
 
-        Router.Tell(TerminatePool.Instance);
+        if (_ownsRouter)
+        {
+            Router.Tell(TerminatePool.Instance);
+        }
+        else
+        {
+            foreach (var id in _calls.Ids)
+            {
+                Router.Tell(new CancelRequest(id), _inbox);
+            }
+        }
+
         _calls.FailAll(() => new PoolClosedException("The pool was terminated before this call finished."));
         _ = StopAsync();
     }
@@ -146,7 +201,32 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
         }
 
         _system.Stop(_inbox);
-        return Router.GracefulStop(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
+        return _ownsRouter
+            ? Router.GracefulStop(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default)
+            : Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Starts the router: over the cluster-aware pool HOCON deploys at <c>/user/pool/workers</c> when there is one
+    /// (see hocon/cluster.conf), over a round-robin pool of <see cref="PoolOptions.Processes"/> local workers otherwise.
+    /// </summary>
+    private static IActorRef StartRouter(ActorSystem system, PoolOptions options, string id)
+    {
+        var settings = PoolSettings.Create(system);
+        var deployed = ((ExtendedActorSystem)system).Provider.Deployer.Lookup([DeployedRouterName, "workers"]) is { RouterConfig: not NoRouter };
+        var worker = Props.Create(() => new Worker(new WorkerOptions(options.MaxTasksPerChild, options.Initializer)))
+            .WithDispatcher(PoolSettings.WorkerDispatcherPath);
+        var workers = deployed ? worker.WithRouter(FromConfig.Instance) : worker.WithRouter(new RoundRobinPool(options.Processes));
+        var setup = new RouterSetup(workers, options.Processes, options.ChunkSize, options.TaskTimeout, settings);
+        try
+        {
+            return system.ActorOf(Props.Create(() => new PoolRouter(setup)), deployed ? DeployedRouterName : $"pool-{id}");
+        }
+        catch (InvalidActorNameException) when (deployed)
+        {
+            throw new InvalidOperationException(
+                $"This actor system already runs its cluster pool at /user/{DeployedRouterName}; use Pool.Connect(system, router) to share it.");
+        }
     }
 
     private void EnsureOpen()

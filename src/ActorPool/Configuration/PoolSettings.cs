@@ -1,4 +1,6 @@
 using Akka.Actor;
+using Akka.Cluster.Tools.Client;
+using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Configuration;
 
 namespace ActorPool;
@@ -58,6 +60,10 @@ public sealed record PoolSettings
         using var stream = typeof(PoolSettings).Assembly.GetManifestResourceStream("ActorPool.Configuration.actorpool.conf")
             ?? throw new InvalidOperationException("ActorPool's embedded actorpool.conf is missing.");
         using var reader = new StreamReader(stream);
-        return ConfigurationFactory.ParseString(reader.ReadToEnd());
+        // ClusterClient wraps requests in pub-sub messages whose serializer bindings live in Akka.Cluster.Tools'
+        // own config, which a client outside the cluster never loads: without them they would go as JSON.
+        return ConfigurationFactory.ParseString(reader.ReadToEnd())
+            .WithFallback(DistributedPubSub.DefaultConfig())
+            .WithFallback(ClusterClientReceptionist.DefaultConfig());
     }
 }

@@ -8,7 +8,7 @@ public static class PoolFunctions
 {
     /// <summary>Every registered function, by name.</summary>
     public static IReadOnlyList<PoolFunctionInfo> List() =>
-        FunctionRegistry.All.Select(f => new PoolFunctionInfo(f.Name, f.Signature)).ToArray();
+        FunctionRegistry.All.Select(f => new PoolFunctionInfo(f.Name, f.Signature, Array.AsReadOnly(f.ParameterTypes), f.ResultType)).ToArray();
 
     /// <summary>Adds the pool functions of an assembly (assemblies loaded by the runtime are added on their own).</summary>
     /// <param name="assembly">The assembly to scan.</param>

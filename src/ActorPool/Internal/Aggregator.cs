@@ -157,6 +157,12 @@ internal sealed class Aggregator : ReceiveActor, IWithTimers
 
     private void Finish(Exception? failure)
     {
+        var remote = Remoting.IsRemote(_request.ReplyTo, Context.System);
+        if (failure is not null && remote)
+        {
+            failure = Remoting.Portable(failure);
+        }
+
         object reply = failure is not null
             ? new Status.Failure(failure, _request.RequestId)
             : _request.Mode switch
@@ -165,10 +171,29 @@ internal sealed class Aggregator : ReceiveActor, IWithTimers
                 ReplyMode.Whole => new MapResult(_request.RequestId, TypedItems.Wrap(Concatenate())),
                 _ => new MapResult(_request.RequestId, Array.Empty<object?>()),
             };
+        if (remote && reply is MapResult { Values: ITypedItems values } && !FitsInFrame(values.Array))
+        {
+            reply = new Status.Failure(new NotSupportedException(
+                $"The {_request.ItemCount:N0} results of '{_request.Function}' are too large for one message to another node. " +
+                "Stream them with Imap, or raise actorpool.max-remote-payload-bytes together with akka.remote.dot-netty.tcp.maximum-frame-size."), _request.RequestId);
+        }
+
         _request.ReplyTo.Tell(reply);
         Context.Parent.Tell(new RequestDone(_request.Key));
         Context.Stop(Self);
         _finished = true;
+    }
+
+    private bool FitsInFrame(Array values)
+    {
+        try
+        {
+            return Remoting.Encode(values, 0, values.Length).Length <= PoolSettings.Create(Context.System).MaxRemotePayloadBytes;
+        }
+        catch (NotSupportedException)
+        {
+            return false;
+        }
     }
 
     private Array Concatenate()

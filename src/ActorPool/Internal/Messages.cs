@@ -23,10 +23,17 @@ internal sealed record Chunk(long RequestKey, int Index, int Attempt, string Fun
 {
     /// <summary>Set for closures; never crosses a process boundary.</summary>
     public FunctionInvoker? LocalFunction { get; init; }
+
+    /// <summary>The items already encoded, when the router checked them before sending them to another node.</summary>
+    public byte[]? EncodedItems { get; init; }
 }
 
 /// <summary>Worker to router, forwarded to the aggregator: values of a chunk (or of a part of it, starting at <see cref="PartOffset"/>).</summary>
-internal sealed record ChunkResult(long RequestKey, int Index, int Attempt, int PartOffset, Array Values);
+internal sealed record ChunkResult(long RequestKey, int Index, int Attempt, int PartOffset, Array Values)
+{
+    /// <summary>The chunk's last part: the worker is done with it. Results too large for one message come in several parts.</summary>
+    public bool Last { get; init; } = true;
+}
 
 /// <summary>Worker to router, forwarded to the aggregator: the item at <see cref="ItemOffset"/> in the chunk failed.</summary>
 internal sealed record ChunkFailed(long RequestKey, int Index, int Attempt, int ItemOffset, TaskFailure Failure);

@@ -88,7 +88,14 @@ internal sealed class StreamCall<T>(ChannelWriter<StreamEvent<T>> writer) : Pend
             case MapPart part:
                 writer.TryWrite(new StreamEvent<T>(Id, TypedItems.ToArray<T>(part.Values), null));
                 break;
-            case MapResult:
+            case MapResult result:
+                // A streamed request ends with an empty result; one answered whole (by a router that streams
+                // nothing) still yields its values rather than ending empty.
+                if (result.Values.Count > 0)
+                {
+                    writer.TryWrite(new StreamEvent<T>(Id, TypedItems.ToArray<T>(result.Values), null));
+                }
+
                 writer.TryWrite(new StreamEvent<T>(Id, null, null));
                 break;
         }
@@ -139,6 +146,8 @@ internal sealed class PendingCalls
     private long _nextId;
 
     public int Count => _calls.Count;
+
+    public IReadOnlyCollection<long> Ids => _calls.Keys.ToArray();
 
     public long Add(PendingCall call)
     {

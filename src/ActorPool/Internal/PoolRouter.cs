@@ -94,7 +94,7 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
             return;
         }
 
-        var size = chunkSize ?? _setup.DefaultChunkSize ?? DefaultChunkSize(arguments.Length);
+        var size = chunkSize ?? _setup.DefaultChunkSize ?? DefaultChunkSize(arguments);
         var info = new RequestInfo(++_nextKey, requestId, reply, mode, function, arguments.Length, size, timeout ?? _setup.DefaultTimeout);
         var aggregator = Context.ActorOf(Props.Create(() => new Aggregator(info)), $"request-{info.Key}");
         var request = new Request(info, arguments, local, aggregator, Sender);
@@ -111,7 +111,7 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
     /// <summary>The items as this function's typed argument array when the function is known here; as they are otherwise.</summary>
     private Array ToArguments(string function, IReadOnlyList<object?> items, FunctionInvoker? local)
     {
-        if (items is ITypedItems typed)
+        if (items is ITypedItems typed && typed.Array is not object?[])
         {
             return typed.Array;
         }
@@ -133,11 +133,19 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
         }
     }
 
-    private int DefaultChunkSize(int items)
+    private int DefaultChunkSize(Array arguments)
     {
         // CPython: chunksize, extra = divmod(len(iterable), len(pool) * 4); chunksize += bool(extra).
         var workers = Math.Max(1, _slots.Count > 0 ? _slots.Count : _setup.ExpectedWorkers) * 4;
-        return Math.Max(1, (items + workers - 1) / workers);
+        var size = Math.Max(1, (arguments.Length + workers - 1) / workers);
+        if (_slots.Exists(s => s.IsRemote))
+        {
+            // Chunks for other nodes stay well under the frame size: Akka drops larger messages silently.
+            var fit = (int)Math.Max(1, _setup.Settings.MaxRemotePayloadBytes / 2 / Remoting.BytesPerItem(arguments));
+            size = Math.Min(size, fit);
+        }
+
+        return size;
     }
 
     /// <summary>Deals pending chunks to workers with room, round-robin over workers, taking requests in turn.</summary>
@@ -168,15 +176,44 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
 
             var info = request.Info;
             var offset = index * info.ChunkSize;
-            slot.Ref.Tell(new Chunk(info.Key, index, attempt, info.Function, request.Arguments, offset, info.ChunkLength(index))
+            var chunk = new Chunk(info.Key, index, attempt, info.Function, request.Arguments, offset, info.ChunkLength(index))
             {
                 LocalFunction = request.Local,
-            });
+            };
+            if (slot.IsRemote && !TryEncode(request, ref chunk))
+            {
+                continue;
+            }
+
+            slot.Ref.Tell(chunk);
             slot.InFlight.Add((info.Key, index));
             if (request.HasPending)
             {
                 _rotation.AddLast(node);
             }
+        }
+    }
+
+    /// <summary>Encodes a chunk bound for another node here, so a value that cannot cross or a chunk too large fails its call clearly.</summary>
+    private bool TryEncode(Request request, ref Chunk chunk)
+    {
+        try
+        {
+            var encoded = Remoting.Encode(chunk.Items, chunk.Offset, chunk.Count);
+            if (encoded.Length > _setup.Settings.MaxRemotePayloadBytes)
+            {
+                throw new NotSupportedException(
+                    $"A chunk of {chunk.Count} items of '{chunk.Function}' takes {encoded.Length:N0} bytes, more than actorpool.max-remote-payload-bytes " +
+                    $"({_setup.Settings.MaxRemotePayloadBytes:N0}). Use a smaller chunk size, or raise that setting together with akka.remote.dot-netty.tcp.maximum-frame-size.");
+            }
+
+            chunk = chunk with { EncodedItems = encoded };
+            return true;
+        }
+        catch (NotSupportedException ex)
+        {
+            request.Aggregator.Tell(new AbortRequest(ex));
+            return false;
         }
     }
 
@@ -197,7 +234,7 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
 
     private void Returned(long key, int index, object reply)
     {
-        if (_slotsByRef.TryGetValue(Sender, out var slot))
+        if (_slotsByRef.TryGetValue(Sender, out var slot) && reply is not ChunkResult { Last: false })
         {
             slot.InFlight.Remove((key, index));
         }
@@ -216,7 +253,7 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
         {
             if (!_slotsByRef.ContainsKey(routee.Actor))
             {
-                var slot = new WorkerSlot(routee.Actor, routee.Actor.Path.Address.HasGlobalScope && routee.Actor.Path.Address != Self.Path.Address);
+                var slot = new WorkerSlot(routee.Actor, Remoting.IsRemote(routee.Actor, Context.System));
                 _slots.Add(slot);
                 _slotsByRef.Add(routee.Actor, slot);
                 Context.Watch(routee.Actor);

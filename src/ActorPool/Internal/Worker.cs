@@ -20,14 +20,17 @@ internal sealed class Worker : UntypedActor
 
     private readonly WorkerOptions _options;
     private readonly string _node;
+    private readonly int _maxRemotePayload;
     private WorkerContext _context = null!;
     private bool _initialized;
+    private string? _lastFunction;
     private int _tasks;
 
     public Worker(WorkerOptions options)
     {
         _options = options;
         _node = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
+        _maxRemotePayload = PoolSettings.Create(Context.System).MaxRemotePayloadBytes;
         Renew();
     }
 
@@ -46,13 +49,23 @@ internal sealed class Worker : UntypedActor
     private void Run(Chunk chunk)
     {
         var previous = WorkerContext.Swap(_context);
+        object reply;
         try
         {
-            Sender.Tell(Execute(chunk));
+            reply = Execute(chunk);
         }
         finally
         {
             WorkerContext.Swap(previous);
+        }
+
+        if (reply is ChunkResult result && Remoting.IsRemote(Sender, Context.System))
+        {
+            SendAcross(result);
+        }
+        else
+        {
+            Sender.Tell(reply);
         }
 
         if (++_tasks >= _options.MaxTasksPerChild)
@@ -78,6 +91,7 @@ internal sealed class Worker : UntypedActor
             return new ChunkFailed(chunk.RequestKey, chunk.Index, chunk.Attempt, 0, TaskFailure.From(chunk.Function, ex));
         }
 
+        _lastFunction = function.Name;
         ChunkOutcome outcome;
         try
         {
@@ -94,6 +108,41 @@ internal sealed class Worker : UntypedActor
             ? new ChunkResult(chunk.RequestKey, chunk.Index, chunk.Attempt, 0, outcome.Values)
             : new ChunkFailed(chunk.RequestKey, chunk.Index, chunk.Attempt, outcome.FailedAt, TaskFailure.From(function.Name, outcome.Failure));
     }
+
+    /// <summary>
+    /// Sends results to a router on another node: checked here so a value that cannot cross fails its call
+    /// instead of being dropped by remoting, and split into parts that each fit in a frame.
+    /// </summary>
+    private void SendAcross(ChunkResult result)
+    {
+        var values = result.Values;
+        try
+        {
+            var size = Remoting.Encode(values, 0, values.Length).Length;
+            var parts = (int)Math.Ceiling(size / (_maxRemotePayload / 2.0));
+            var partLength = (values.Length + parts - 1) / Math.Max(1, parts);
+            if (parts > 1 && partLength <= 1 && size / Math.Max(1, values.Length) > _maxRemotePayload)
+            {
+                throw new NotSupportedException(
+                    $"One result of '{WorkerFunctionName(result)}' takes more than actorpool.max-remote-payload-bytes ({_maxRemotePayload:N0} bytes).");
+            }
+
+            for (var offset = 0; offset < values.Length; offset += partLength)
+            {
+                var length = Math.Min(partLength, values.Length - offset);
+                var part = Array.CreateInstance(values.GetType().GetElementType()!, length);
+                Array.Copy(values, offset, part, 0, length);
+                Sender.Tell(result with { PartOffset = offset, Values = parts == 1 ? values : part, Last = offset + length >= values.Length });
+            }
+        }
+        catch (NotSupportedException ex)
+        {
+            Sender.Tell(new ChunkFailed(result.RequestKey, result.Index, result.Attempt, 0,
+                new TaskFailure(FailureKind.Infrastructure, WorkerFunctionName(result), ex.GetType().FullName!, ex.Message, null)));
+        }
+    }
+
+    private string WorkerFunctionName(ChunkResult result) => _lastFunction ?? $"request {result.RequestKey}";
 
     private void Renew()
     {

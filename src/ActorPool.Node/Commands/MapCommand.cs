@@ -1,0 +1,205 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using ActorPool.Node.Hosting;
+using Akka.Actor;
+using Akka.Cluster;
+
+namespace ActorPool.Node.Commands;
+
+/// <summary>
+/// <c>map</c>: submits one map to the cluster and writes the results, one per line and in input order, to stdout.
+/// Items come one per line from stdin (comma-separated for functions of several parameters) or from --range.
+/// </summary>
+internal static class MapCommand
+{
+    private static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(30);
+
+    public static Command Create()
+    {
+        var function = new Option<string>("--function") { Description = "Name of the pool function to run (see the 'functions' command).", Required = true };
+        var seeds = CommonOptions.Seeds();
+        var contacts = new Option<string[]>("--contacts")
+        {
+            Description = "Submit from outside the cluster through ClusterClient, via these nodes (addresses or receptionist paths), comma-separated.",
+            CustomParser = result => result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray(),
+        };
+        var range = new Option<string?>("--range") { Description = "Map the integers A, A+1, …, B-1 instead of reading stdin (like Python's range(A, B)), e.g. 0:100000." };
+        var chunkSize = new Option<int>("--chunk-size") { Description = "Items per chunk.", DefaultValueFactory = _ => 64 };
+        chunkSize.Validate(1, "items per chunk");
+        var workers = new Option<int>("--workers") { Description = "With --seeds: workers this client's router starts on each worker node.", DefaultValueFactory = _ => 2 };
+        workers.Validate(1, "workers per node");
+        var timeout = new Option<double?>("--timeout") { Description = "Fail a part of the map that takes longer than this many seconds (none by default)." };
+        var functions = CommonOptions.Functions();
+        var command = new Command("map", "Map a pool function over items on the cluster; results go to stdout one per line, in input order.")
+        {
+            function, seeds, contacts, range, chunkSize, workers, timeout, functions,
+        };
+        command.Validators.Add(result =>
+        {
+            if ((result.GetValue(seeds) is { Length: > 0 }) == (result.GetValue(contacts) is { Length: > 0 }))
+            {
+                result.AddError("Give exactly one of --seeds (join the cluster as a client member) or --contacts (submit from outside through ClusterClient).");
+            }
+        });
+        command.SetAction((result, cancellationToken) => RunAsync(new MapRequest(
+            result.GetValue(function)!, result.GetValue(seeds) ?? [], result.GetValue(contacts) ?? [], result.GetValue(range),
+            result.GetValue(chunkSize), result.GetValue(workers), result.GetValue(timeout), result.GetValue(functions)), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(MapRequest request, CancellationToken cancellationToken)
+    {
+        PoolFunctionInfo function;
+        IEnumerable<object?> items;
+        try
+        {
+            CommonOptions.LoadFunctions(request.Functions);
+            function = PoolFunctions.List().FirstOrDefault(f => f.Name == request.Function)
+                ?? throw new ArgumentException($"Unknown function '{request.Function}'. 'ActorPool.Node functions' lists them; load yours with --functions my.dll.");
+            items = request.Range is { } range ? Range(range) : Lines(Console.In, function.ParameterTypes.Count);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or BadImageFormatException)
+        {
+            Console.Error.WriteLine($"map: {ex.Message}");
+            return 2;
+        }
+
+        ActorSystem? system = null;
+        var clock = Stopwatch.StartNew();
+        long count = 0;
+        var output = new StreamWriter(Console.OpenStandardOutput(), bufferSize: 1 << 16) { AutoFlush = false };
+        try
+        {
+            var options = new PoolOptions { Processes = request.Workers, TaskTimeout = request.Timeout is { } t ? TimeSpan.FromSeconds(t) : null };
+            Pool pool;
+            if (request.Seeds.Length > 0)
+            {
+                system = ActorSystem.Create(NodeConfig.SystemName, NodeConfig.Member(0, request.Seeds, ["client"], request.Workers, "akka.loglevel = WARNING"));
+                await JoinAsync(system, cancellationToken).ConfigureAwait(false);
+                pool = Pool.Create(system, options);
+            }
+            else
+            {
+                system = ActorSystem.Create(NodeConfig.SystemName, NodeConfig.Client());
+                var receptionists = request.Contacts.Select(c => c.Contains("/system/", StringComparison.Ordinal) ? c : NodeConfig.Receptionist(c));
+                pool = Pool.ConnectViaClusterClient(system, receptionists, options);
+                await ReachAsync(pool, request.Contacts, cancellationToken).ConfigureAwait(false);
+            }
+
+            await using (pool.ConfigureAwait(false))
+            {
+                Console.Error.WriteLine($"map: running {function.Signature} on the cluster");
+                await foreach (var value in pool.Imap(function.Name, items, request.ChunkSize, cancellationToken).ConfigureAwait(false))
+                {
+                    await output.WriteLineAsync(Convert.ToString(value, CultureInfo.InvariantCulture)).ConfigureAwait(false);
+                    if (++count % 100_000 == 0)
+                    {
+                        Console.Error.WriteLine($"map: {count:N0} results");
+                    }
+                }
+            }
+
+            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            Console.Error.WriteLine($"map: {count:N0} results in {clock.Elapsed.TotalSeconds:0.00} s");
+            return 0;
+        }
+        catch (Exception ex)
+        {
+            await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            Console.Error.WriteLine($"map failed after {count:N0} results: {Describe(ex)}");
+            return 1;
+        }
+        finally
+        {
+            if (system is not null)
+            {
+                await Shutdown.LeaveAsync(system, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Joins as a client member and waits until a worker node is up, within a bound.</summary>
+    private static async Task JoinAsync(ActorSystem system, CancellationToken cancellationToken)
+    {
+        var cluster = Cluster.Get(system);
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        cluster.RegisterOnMemberUp(() => up.TrySetResult());
+        try
+        {
+            await up.Task.WaitAsync(JoinTimeout, cancellationToken).ConfigureAwait(false);
+            var deadline = DateTime.UtcNow + JoinTimeout;
+            while (!cluster.State.Members.Any(m => m.Status == MemberStatus.Up && m.HasRole("worker")))
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException("no member with the 'worker' role is up");
+                }
+
+                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (TimeoutException ex)
+        {
+            throw new InvalidOperationException(
+                $"Could not join the cluster at {string.Join(", ", cluster.Settings.SeedNodes)} within {JoinTimeout.TotalSeconds:0} s ({ex.Message}). Are the nodes running?", ex);
+        }
+    }
+
+    /// <summary>Checks, within a bound, that a node answers through ClusterClient before any work is sent.</summary>
+    private static async Task ReachAsync(Pool pool, IEnumerable<string> contacts, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await pool.Router.Ask<ActorIdentity>(new Identify("map"), JoinTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or AskTimeoutException)
+        {
+            throw new InvalidOperationException(
+                $"No node answered through ClusterClient at {string.Join(", ", contacts)} within {JoinTimeout.TotalSeconds:0} s. Are the nodes running?", ex);
+        }
+    }
+
+    private static IEnumerable<object?> Range(string range)
+    {
+        var parts = range.Split(':');
+        if (parts.Length != 2 || !long.TryParse(parts[0], CultureInfo.InvariantCulture, out var start)
+            || !long.TryParse(parts[1], CultureInfo.InvariantCulture, out var end) || end < start)
+        {
+            throw new ArgumentException($"--range takes A:B with integers A <= B, like 0:100000; got '{range}'.");
+        }
+
+        return Enumerate(start, end);
+
+        static IEnumerable<object?> Enumerate(long start, long end)
+        {
+            for (var i = start; i < end; i++)
+            {
+                yield return i;
+            }
+        }
+    }
+
+    private static IEnumerable<object?> Lines(TextReader input, int parameters)
+    {
+        while (input.ReadLine() is { } line)
+        {
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            yield return parameters > 1
+                ? line.Split(',', StringSplitOptions.TrimEntries).Cast<object?>().ToArray()
+                : line.Trim();
+        }
+    }
+
+    private static string Describe(Exception ex) => ex switch
+    {
+        PoolTaskException task => $"{task.Message}{Environment.NewLine}{task.RemoteStackTrace}",
+        _ => ex.Message,
+    };
+
+    private sealed record MapRequest(string Function, string[] Seeds, string[] Contacts, string? Range, int ChunkSize, int Workers, double? Timeout, string[]? Functions);
+}

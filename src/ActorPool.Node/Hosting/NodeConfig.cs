@@ -1,0 +1,55 @@
+using System.Globalization;
+using Akka.Configuration;
+
+namespace ActorPool.Node.Hosting;
+
+/// <summary>Builds the HOCON of a node or client from the repository's hocon/ files and the command line.</summary>
+public static class NodeConfig
+{
+    /// <summary>The actor system name every node and client shares (it is part of every address).</summary>
+    public const string SystemName = "actorpool";
+
+    /// <summary>A cluster member: a worker node (<c>roles = worker</c>) or a client member (<c>roles = client</c>).</summary>
+    /// <param name="port">Port to bind on 127.0.0.1; 0 for any free one.</param>
+    /// <param name="seeds">Seed node addresses, e.g. <c>akka.tcp://actorpool@127.0.0.1:4053</c>.</param>
+    /// <param name="roles">Roles of this member.</param>
+    /// <param name="workersPerNode">Workers this member's router starts on each worker node.</param>
+    /// <param name="extra">Further HOCON that overrides everything else.</param>
+    public static Config Member(int port, IEnumerable<string> seeds, IEnumerable<string> roles, int workersPerNode = 2, string? extra = null)
+    {
+        var overrides = $$"""
+            akka.remote.dot-netty.tcp.port = {{port.ToString(CultureInfo.InvariantCulture)}}
+            akka.cluster.seed-nodes = [{{string.Join(", ", seeds.Select(Quote))}}]
+            akka.cluster.roles = [{{string.Join(", ", roles.Select(Quote))}}]
+            akka.actor.deployment."/pool/workers".cluster.max-nr-of-instances-per-node = {{workersPerNode.ToString(CultureInfo.InvariantCulture)}}
+            """;
+        return ConfigurationFactory.ParseString(extra ?? "")
+            .WithFallback(ConfigurationFactory.ParseString(overrides))
+            .WithFallback(Load("node.conf"))
+            .WithFallback(Load("cluster.conf"))
+            .WithFallback(PoolSettings.DefaultConfig);
+    }
+
+    /// <summary>A client outside the cluster, talking to it through ClusterClient.</summary>
+    /// <param name="extra">Further HOCON that overrides everything else.</param>
+    public static Config Client(string? extra = null) =>
+        ConfigurationFactory.ParseString(extra ?? "")
+            .WithFallback(Load("client.conf"))
+            .WithFallback(PoolSettings.DefaultConfig);
+
+    /// <summary>One of the embedded hocon/ files.</summary>
+    /// <param name="name">The file name, e.g. <c>node.conf</c>.</param>
+    public static Config Load(string name)
+    {
+        using var stream = typeof(NodeConfig).Assembly.GetManifestResourceStream($"ActorPool.Node.hocon.{name}")
+            ?? throw new InvalidOperationException($"hocon/{name} is not embedded in ActorPool.Node.");
+        using var reader = new StreamReader(stream);
+        return ConfigurationFactory.ParseString(reader.ReadToEnd());
+    }
+
+    /// <summary>The receptionist path of a node address, for <c>--contacts</c>.</summary>
+    /// <param name="address">A node address such as <c>akka.tcp://actorpool@127.0.0.1:4053</c>.</param>
+    public static string Receptionist(string address) => $"{address.TrimEnd('/')}/system/receptionist";
+
+    private static string Quote(string value) => "\"" + value.Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+}

@@ -1,0 +1,45 @@
+using ActorPool.Serialization;
+using Akka.Actor;
+
+namespace ActorPool.Internal;
+
+/// <summary>What the actors need to know about messages that leave this process.</summary>
+internal static class Remoting
+{
+    /// <summary>Whether messages to <paramref name="actor"/> leave this actor system (and so get serialized).</summary>
+    public static bool IsRemote(IActorRef actor, ActorSystem system) =>
+        actor.Path.Address.HasGlobalScope && !actor.Path.Address.Equals(((ExtendedActorSystem)system).Provider.DefaultAddress);
+
+    /// <summary>Encodes items [offset, offset + count) as the serializer will, so failures and sizes are known before sending.</summary>
+    public static byte[] Encode(Array items, int offset, int count)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream))
+        {
+            PayloadCodec.WriteArray(writer, items, offset, count);
+        }
+
+        return stream.ToArray();
+    }
+
+    /// <summary>Encoded bytes per item, measured on the first items; primitive arrays are exact.</summary>
+    public static double BytesPerItem(Array items)
+    {
+        var sample = Math.Min(items.Length, 64);
+        return sample == 0 ? 1 : Math.Max(1.0, Encode(items, 0, sample).Length / (double)sample);
+    }
+
+    /// <summary>
+    /// The exception as it may travel to another node: the original user exception is dropped (its type may not
+    /// exist there, and Akka drops a message it cannot rebuild); its type, message and stack text stay.
+    /// </summary>
+    public static Exception Portable(Exception failure) => failure switch
+    {
+        PoolTaskException { InnerException: not null } task =>
+            new PoolTaskException(task.Function, task.ItemIndex, task.OriginalType, task.OriginalMessage, task.RemoteStackTrace),
+        PoolTaskException or PoolFunctionException or PoolClosedException => failure,
+        TimeoutException or OperationCanceledException or ArgumentException or InvalidOperationException or NotSupportedException
+            when failure.InnerException is null && failure.GetType().Namespace == "System" => failure,
+        _ => new InvalidOperationException($"{failure.GetType().FullName}: {failure.Message}"),
+    };
+}

@@ -1,0 +1,103 @@
+using ActorPool.Internal;
+using ActorPool.Node.Hosting;
+using ActorPool.Serialization;
+using Akka.Actor;
+using Xunit;
+
+namespace ActorPool.Tests.Cluster;
+
+/// <summary>Protocol messages cross nodes through ActorPool's binary serializer, intact.</summary>
+public sealed class SerializationSpec : Akka.TestKit.Xunit2.TestKit
+{
+    public SerializationSpec() : base(NodeConfig.Client(), "serialization-spec") { }
+
+    [Theory]
+    [InlineData(typeof(Map))]
+    [InlineData(typeof(Apply))]
+    [InlineData(typeof(MapResult))]
+    [InlineData(typeof(ApplyResult))]
+    [InlineData(typeof(MapPart))]
+    [InlineData(typeof(Chunk))]
+    [InlineData(typeof(ChunkResult))]
+    [InlineData(typeof(ChunkFailed))]
+    [InlineData(typeof(CancelRequest))]
+    [InlineData(typeof(WorkerOptions))]
+    public void Protocol_messages_are_bound_to_the_actorpool_serializer(Type message) =>
+        Assert.IsType<ActorPoolSerializer>(Sys.Serialization.FindSerializerForType(message));
+
+    [Fact]
+    public void Map_round_trips_with_every_field()
+    {
+        var map = new Map("square", new object?[] { 1L, 2L, 3L }) { ChunkSize = 2, ReplyTo = TestActor, Timeout = TimeSpan.FromSeconds(3), RequestId = 42, Mode = ReplyMode.OrderedStream };
+        var copy = RoundTrip(map);
+        Assert.Equal("square", copy.Function);
+        Assert.Equal(new object?[] { 1L, 2L, 3L }, copy.Items);
+        Assert.Equal(2, copy.ChunkSize);
+        Assert.Equal(TestActor, copy.ReplyTo);
+        Assert.Equal(TimeSpan.FromSeconds(3), copy.Timeout);
+        Assert.Equal(42, copy.RequestId);
+        Assert.Equal(ReplyMode.OrderedStream, copy.Mode);
+    }
+
+    [Fact]
+    public void Map_inside_a_cluster_client_send_keeps_its_mode()
+    {
+        // ClusterClient wraps each request in a pub-sub Send to a node's receptionist: that is what crosses the wire.
+        var send = new Akka.Cluster.Tools.PublishSubscribe.Send("/user/pool", new Map("square", new object?[] { 1L }) { Mode = ReplyMode.UnorderedStream, RequestId = 7 });
+        var serializer = Sys.Serialization.FindSerializerFor(send);
+        var bytes = serializer.ToBinary(send);
+        var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, send);
+        var copy = (Akka.Cluster.Tools.PublishSubscribe.Send)Sys.Serialization.Deserialize(bytes, serializer.Identifier, manifest);
+        var map = Assert.IsType<Map>(copy.Message);
+        Assert.Equal(ReplyMode.UnorderedStream, map.Mode);
+        Assert.Equal(7, map.RequestId);
+    }
+
+    [Fact]
+    public void Primitive_arrays_keep_their_element_type_and_values()
+    {
+        var values = Enumerable.Range(0, 1000).Select(i => (long)i * i).ToArray();
+        var copy = RoundTrip(new MapResult(1, new TypedItems<long>(values)));
+        Assert.Equal(values, Assert.IsType<long[]>(((ITypedItems)copy.Values).Array));
+    }
+
+    [Fact]
+    public void Chunk_sends_only_its_slice()
+    {
+        var chunk = new Chunk(1, 2, 3, "square", new[] { 1, 2, 3, 4, 5 }, 1, 3);
+        var copy = RoundTrip(chunk);
+        Assert.Equal(new[] { 2, 3, 4 }, Assert.IsType<int[]>(copy.Items));
+        Assert.Equal((0, 3), (copy.Offset, copy.Count));
+    }
+
+    [Fact]
+    public void Tuples_strings_and_nulls_round_trip()
+    {
+        var apply = new Apply("f", (1, "two"), null, "three", 4.5);
+        var copy = RoundTrip(apply);
+        Assert.Equal(new object?[] { (1, "two"), null, "three", 4.5 }, copy.Arguments);
+    }
+
+    [Fact]
+    public void Failures_round_trip_as_data()
+    {
+        var failed = new ChunkFailed(1, 0, 0, 3, new TaskFailure(FailureKind.Task, "f", "System.InvalidOperationException", "boom", "at f()"));
+        var copy = RoundTrip(failed);
+        Assert.Equal(failed.Failure with { Original = null }, copy.Failure);
+        Assert.Equal(3, copy.ItemOffset);
+    }
+
+    [Fact]
+    public void A_value_that_cannot_cross_fails_with_a_clear_error()
+    {
+        var error = Assert.Throws<NotSupportedException>(() => Remoting.Encode(new object?[] { new Uri("http://example.invalid") }, 0, 1));
+        Assert.Contains("System.Uri cannot be sent to another node", error.Message);
+    }
+
+    private T RoundTrip<T>(T message) where T : notnull
+    {
+        var serializer = Sys.Serialization.FindSerializerFor(message);
+        var bytes = serializer.ToBinary(message);
+        return (T)Sys.Serialization.Deserialize(bytes, serializer.Identifier, Akka.Serialization.Serialization.ManifestFor(serializer, message));
+    }
+}
