@@ -76,6 +76,7 @@ public sealed class ActorProcess
         }
 
         var system = _system ?? SharedSystem.Value;
+        ActorPoolSetup.Ensure(system);
         system.ActorOf(Props.Create(() => new ProcessActor(this)).WithDispatcher(PoolSettings.WorkerDispatcherPath), Name);
     }
 

@@ -91,9 +91,13 @@ public sealed partial class Pool
         var segments = new LinkedList<Segment<TResult>>();
         var byId = new Dictionary<long, Segment<TResult>>();
         var mode = ordered ? ReplyMode.OrderedStream : ReplyMode.UnorderedStream;
+        // The stream is one call while it runs: Join waits for it, Terminate fails it, and it feeds on after Close.
+        var guard = new StreamCall<TResult>(events.Writer);
+        _calls.Add(guard);
         using var input = items.GetEnumerator();
         ExceptionDispatchInfo? inputFailure = null;
         var inputDone = false;
+        long sent = 0;
         try
         {
             while (true)
@@ -116,11 +120,16 @@ public sealed partial class Pool
 
                     if (batch.Count > 0)
                     {
-                        EnsureOpen();
+                        if (Volatile.Read(ref _state) == Terminated)
+                        {
+                            throw new PoolClosedException("The pool was terminated before this stream finished.");
+                        }
+
                         var call = new StreamCall<TResult>(events.Writer);
                         var arguments = batch.ToArray();
-                        Send(call, id => request(id, arguments, mode), Task.CompletedTask, CancellationToken.None);
-                        var segment = new Segment<TResult>(call.Id);
+                        Send(call, id => request(id, arguments, mode) with { AdmittedBeforeClose = true }, Task.CompletedTask, CancellationToken.None);
+                        var segment = new Segment<TResult>(call.Id, sent);
+                        sent += arguments.Length;
                         segments.AddLast(segment);
                         byId[call.Id] = segment;
                     }
@@ -135,7 +144,7 @@ public sealed partial class Pool
                 {
                     if (failure is not null)
                     {
-                        ExceptionDispatchInfo.Throw(failure);
+                        head.Value.Throw(failure);
                     }
 
                     if (values is null)
@@ -147,6 +156,7 @@ public sealed partial class Pool
 
                     foreach (var value in values)
                     {
+                        cancellationToken.ThrowIfCancellationRequested();
                         yield return value;
                     }
 
@@ -156,6 +166,11 @@ public sealed partial class Pool
                 var next = await events.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
                 if (!byId.TryGetValue(next.Segment, out var owner))
                 {
+                    if (next.Segment == guard.Id && next.Failure is not null)
+                    {
+                        ExceptionDispatchInfo.Throw(next.Failure);
+                    }
+
                     continue;
                 }
 
@@ -167,7 +182,7 @@ public sealed partial class Pool
 
                 if (next.Failure is not null)
                 {
-                    ExceptionDispatchInfo.Throw(next.Failure);
+                    owner.Throw(next.Failure);
                 }
 
                 if (next.IsEnd)
@@ -179,6 +194,7 @@ public sealed partial class Pool
 
                 foreach (var value in next.Values!)
                 {
+                    cancellationToken.ThrowIfCancellationRequested();
                     yield return value;
                 }
             }
@@ -195,15 +211,30 @@ public sealed partial class Pool
                     Router.Tell(new CancelRequest(segment.Id), _inbox);
                 }
             }
+
+            _calls.Take(guard.Id);
         }
     }
 
     /// <summary>One streaming request of an <c>Imap</c>: its parts in order, then its end or failure.</summary>
-    private sealed class Segment<TResult>(long id)
+    private sealed class Segment<TResult>(long id, long firstItem)
     {
         private readonly Queue<StreamEvent<TResult>> _events = new();
 
         public long Id { get; } = id;
+
+        /// <summary>Throws a failure of this segment with the item index counted over the whole input.</summary>
+        [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+        public void Throw(Exception failure)
+        {
+            if (failure is PoolTaskException task && firstItem > 0)
+            {
+                failure = new PoolTaskException(task.Function, (int)Math.Min(int.MaxValue, task.ItemIndex + firstItem),
+                    task.OriginalType, task.OriginalMessage, task.RemoteStackTrace, task.InnerException);
+            }
+
+            ExceptionDispatchInfo.Throw(failure);
+        }
 
         public void Add(StreamEvent<TResult> next) => _events.Enqueue(next);
 

@@ -41,6 +41,7 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
 
     private Pool(ActorSystem system, bool ownsSystem, PoolOptions options, IActorRef? router = null)
     {
+        ActorPoolSetup.Ensure(system);
         _system = system;
         _ownsSystem = ownsSystem;
         _ownsRouter = router is null;

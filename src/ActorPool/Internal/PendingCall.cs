@@ -58,16 +58,20 @@ internal sealed class SingleCall<T>(Func<object, T> convert, Action<T>? callback
         {
             errorCallback?.Invoke(failure);
         }
-        finally
+        catch (Exception callbackFailure)
         {
-            if (failure is OperationCanceledException cancelled)
-            {
-                _completion.TrySetCanceled(cancelled.CancellationToken);
-            }
-            else
-            {
-                _completion.TrySetException(failure);
-            }
+            // Never let a user callback escape into Terminate, Cancel or the reply inbox: the task carries it.
+            _completion.TrySetException(new AggregateException(failure, callbackFailure));
+            return;
+        }
+
+        if (failure is OperationCanceledException cancelled)
+        {
+            _completion.TrySetCanceled(cancelled.CancellationToken);
+        }
+        else
+        {
+            _completion.TrySetException(failure);
         }
     }
 }
@@ -201,7 +205,14 @@ internal sealed class PendingCalls
     {
         foreach (var id in _calls.Keys)
         {
-            Take(id)?.Fail(failure());
+            try
+            {
+                Take(id)?.Fail(failure());
+            }
+            catch (Exception)
+            {
+                // One call's failure handling must not stop the others from being failed.
+            }
         }
     }
 }

@@ -36,9 +36,10 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
         _setup = setup;
         _node = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
 
-        Receive<Map>(map => Submit(map.Function, map.Items, map.LocalFunction, map.ChunkSize, map.Mode, map.RequestId, map.ReplyTo, map.Timeout));
-        Receive<Apply>(apply => Submit(apply.Function, [apply.Arguments.Count == 1 ? apply.Arguments[0] : apply.Arguments.ToArray()],
-            null, 1, ReplyMode.Single, apply.RequestId, apply.ReplyTo, apply.Timeout));
+        Receive<Map>(map => SubmitSafely(map.Function, map.Items, map.LocalFunction, map.ChunkSize, map.Mode, map.RequestId, map.ReplyTo, map.Timeout,
+            map.AdmittedBeforeClose));
+        Receive<Apply>(apply => SubmitSafely(apply.Function, [apply.Arguments.Count == 1 ? apply.Arguments[0] : apply.Arguments.ToArray()],
+            null, 1, ReplyMode.Single, apply.RequestId, apply.ReplyTo, apply.Timeout, admitted: false));
         Receive<ChunkResult>(result => Returned(result.RequestKey, result.Index, result));
         Receive<ChunkFailed>(failed => Returned(failed.RequestKey, failed.Index, failed));
         Receive<Routees>(OnRoutees);
@@ -60,11 +61,37 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
         Timers.StartPeriodicTimer(nameof(RefreshRoutees), RefreshRoutees.Instance, _setup.Settings.RouteeRefreshInterval);
     }
 
+    /// <summary>A request the router cannot take fails alone: the router must never restart, or every other call would be lost.</summary>
+    /// <summary>Should the router itself fail, no caller is left waiting: every outstanding request fails now.</summary>
+    protected override void PreRestart(Exception reason, object message)
+    {
+        foreach (var request in _requests.Values)
+        {
+            request.Info.ReplyTo.Tell(new Status.Failure(new InvalidOperationException(
+                $"The pool's router failed while the call to '{request.Info.Function}' was running: {reason.Message}", reason), request.Info.RequestId));
+        }
+
+        base.PreRestart(reason, message);
+    }
+
+    private void SubmitSafely(string function, IReadOnlyList<object?> items, FunctionInvoker? local, int? chunkSize,
+        ReplyMode mode, long requestId, IActorRef? replyTo, TimeSpan? timeout, bool admitted)
+    {
+        try
+        {
+            Submit(function, items, local, chunkSize, mode, requestId, replyTo, timeout, admitted);
+        }
+        catch (Exception ex)
+        {
+            (replyTo ?? Sender).Tell(new Status.Failure(ex, requestId));
+        }
+    }
+
     private void Submit(string function, IReadOnlyList<object?> items, FunctionInvoker? local, int? chunkSize,
-        ReplyMode mode, long requestId, IActorRef? replyTo, TimeSpan? timeout)
+        ReplyMode mode, long requestId, IActorRef? replyTo, TimeSpan? timeout, bool admitted)
     {
         var reply = replyTo ?? Sender;
-        if (_closed)
+        if (_terminated || (_closed && !admitted))
         {
             reply.Tell(new Status.Failure(new PoolClosedException(_terminated
                 ? "The pool has been terminated; it accepts no more work."

@@ -26,7 +26,15 @@ internal static class Remoting
     public static double BytesPerItem(Array items)
     {
         var sample = Math.Min(items.Length, 64);
-        return sample == 0 ? 1 : Math.Max(1.0, Encode(items, 0, sample).Length / (double)sample);
+        try
+        {
+            return sample == 0 ? 1 : Math.Max(1.0, Encode(items, 0, sample).Length / (double)sample);
+        }
+        catch (NotSupportedException)
+        {
+            // Sending the chunk will fail its call with this error; sizing need not.
+            return 1;
+        }
     }
 
     /// <summary>

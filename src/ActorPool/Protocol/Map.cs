@@ -54,6 +54,9 @@ public sealed record Map
 
     /// <summary>How the aggregator answers: once, or as an ordered or unordered stream of parts.</summary>
     internal ReplyMode Mode { get; init; }
+
+    /// <summary>Part of a call the facade accepted before Close (a stream's later segments): the router still takes it.</summary>
+    internal bool AdmittedBeforeClose { get; init; }
 }
 
 /// <summary>

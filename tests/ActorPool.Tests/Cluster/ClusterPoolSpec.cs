@@ -1,0 +1,132 @@
+using ActorPool.Node.Hosting;
+using Akka.Actor;
+using Xunit;
+
+namespace ActorPool.Tests.Cluster;
+
+/// <summary>One pool spread over three cluster nodes in this process.</summary>
+[Collection("cluster")]
+public sealed class ClusterPoolSpec(ThreeNodeCluster cluster) : IClassFixture<ThreeNodeCluster>
+{
+    private static readonly TimeSpan Bound = ThreeNodeCluster.Bound;
+
+    [Fact]
+    public async Task Routees_are_deployed_on_every_node()
+    {
+        var routees = await cluster.Routees();
+        var first = Akka.Cluster.Cluster.Get(cluster.Nodes[0]).SelfAddress;
+        // Routees on the router's own node have local paths (no host).
+        var nodes = routees.Select(r => r.Path.Address.HasGlobalScope ? r.Path.Address : first).Distinct().ToList();
+        Assert.Equal(cluster.Nodes.Length, nodes.Count);
+        Assert.All(cluster.Nodes, n => Assert.Contains(Akka.Cluster.Cluster.Get(n).SelfAddress, nodes));
+    }
+
+    [Fact]
+    public async Task Chunks_go_round_robin_across_nodes()
+    {
+        var workers = cluster.Nodes.Length * ThreeNodeCluster.WorkersPerNode;
+        var places = await cluster.Pool.MapAsync(SampleFunctions.Where, Enumerable.Range(0, workers), chunkSize: 1).WaitAsync(Bound);
+
+        var byNode = places.Select(p => p.Split(' ')[0].Split('@', 2)[1]).GroupBy(n => n).ToList();
+        Assert.Equal(cluster.Nodes.Length, byNode.Count);
+        Assert.All(byNode, g => Assert.Equal(ThreeNodeCluster.WorkersPerNode, g.Count()));
+        Assert.Equal(workers, places.Select(p => p.Split(' ')[1]).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Ask_gets_an_ordered_map_result_from_remote_workers()
+    {
+        var items = Enumerable.Range(0, 2000).Select(i => (object?)(long)i).ToArray();
+        var result = await cluster.Pool.Router.Ask<MapResult>(new Map("square", items) { ChunkSize = 37 }, Bound);
+        Assert.Equal(items.Select(i => (object?)((long)i! * (long)i!)), result.Values);
+    }
+
+    [Fact]
+    public async Task A_failing_item_on_a_remote_worker_names_its_type_message_index_and_stack()
+    {
+        var error = await Assert.ThrowsAsync<PoolTaskException>(() =>
+            cluster.Pool.MapAsync(SampleFunctions.FailOn13, Enumerable.Range(0, 40), chunkSize: 3).WaitAsync(Bound));
+        Assert.Equal("System.InvalidOperationException", error.OriginalType);
+        Assert.Equal("13 is unlucky", error.OriginalMessage);
+        Assert.Equal(13, error.ItemIndex);
+        Assert.Contains(nameof(SampleFunctions.FailOn13), error.RemoteStackTrace);
+    }
+
+    [Fact]
+    public async Task A_function_unknown_to_the_workers_fails_with_PoolFunctionException_naming_the_node()
+    {
+        var error = await Assert.ThrowsAsync<PoolFunctionException>(() =>
+            cluster.Pool.Router.Ask<MapResult>(new Map("no-such-function", new object?[] { 1, 2, 3 }), Bound));
+        Assert.Equal("no-such-function", error.Function);
+        Assert.Contains("is not registered on node akka.tcp://actorpool@127.0.0.1:", error.Message);
+    }
+
+    [Fact]
+    public async Task A_closure_sent_to_a_remote_worker_fails_with_PoolFunctionException()
+    {
+        var offset = 1;
+        var error = await Assert.ThrowsAsync<PoolFunctionException>(() =>
+            cluster.Pool.MapAsync(x => x + offset, Enumerable.Range(0, 30)).WaitAsync(Bound));
+        Assert.Contains("lambda or closure", error.Message);
+        Assert.Contains("[PoolFunction]", error.Message);
+    }
+
+    [Fact]
+    public async Task An_argument_that_cannot_cross_fails_its_call_and_the_workers_live_on()
+    {
+        var error = await Assert.ThrowsAsync<NotSupportedException>(() =>
+            cluster.Pool.MapAsync(ClusterJobs.Describe, Enumerable.Range(0, 30).Select(i => (object?)new Uri($"http://example.invalid:{i}/"))).WaitAsync(Bound));
+        Assert.Contains("System.Uri cannot be sent to another node", error.Message);
+
+        var after = await cluster.Pool.MapAsync(SampleFunctions.Square, Enumerable.Range(0, 100).Select(i => (long)i)).WaitAsync(Bound);
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => (long)i * i), after);
+    }
+
+    [Fact]
+    public async Task A_result_that_cannot_cross_fails_its_call_and_the_workers_live_on()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            cluster.Pool.MapAsync(ClusterJobs.MakeUri, Enumerable.Range(0, 30), chunkSize: 1).WaitAsync(Bound));
+        Assert.Contains("System.Uri cannot be sent to another node", error.Message);
+
+        var after = await cluster.Pool.MapAsync(SampleFunctions.Square, Enumerable.Range(0, 100).Select(i => (long)i)).WaitAsync(Bound);
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => (long)i * i), after);
+    }
+
+    [Fact]
+    public async Task Large_results_are_split_to_stay_under_the_frame_size()
+    {
+        // 200,000 longs per chunk is 1.6 MB of results: more than one message may carry.
+        var items = Enumerable.Range(0, 400_000).Select(i => (long)i).ToArray();
+        var results = new List<long>();
+        await foreach (var value in cluster.Pool.Imap(SampleFunctions.Square, items, chunkSize: 200_000).WithCancellation(new CancellationTokenSource(Bound).Token))
+        {
+            results.Add(value);
+        }
+
+        Assert.Equal(items.Select(i => i * i), results);
+    }
+
+    [Fact]
+    public async Task Imap_by_name_streams_results_in_order_from_the_cluster()
+    {
+        var results = new List<object?>();
+        await foreach (var value in cluster.Pool.Imap("square", Enumerable.Range(0, 500).Select(i => (object?)i.ToString(System.Globalization.CultureInfo.InvariantCulture)), chunkSize: 16)
+            .WithCancellation(new CancellationTokenSource(Bound).Token))
+        {
+            results.Add(value);
+        }
+
+        Assert.Equal(Enumerable.Range(0, 500).Select(i => (object?)((long)i * i)), results);
+    }
+
+    [Fact]
+    public async Task A_callback_actor_on_another_node_receives_the_result()
+    {
+        var inbox = Inbox.Create(cluster.Nodes[2]);
+        cluster.Pool.Router.Tell(new Map("square", new object?[] { 3L, 4L }) { ReplyTo = inbox.Receiver, RequestId = 9 });
+        var result = Assert.IsType<MapResult>(await inbox.ReceiveAsync(Bound));
+        Assert.Equal(9, result.RequestId);
+        Assert.Equal(new object?[] { 9L, 16L }, result.Values);
+    }
+}

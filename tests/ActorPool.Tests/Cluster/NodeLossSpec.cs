@@ -1,0 +1,44 @@
+using ActorPool.Node.Hosting;
+using Akka.Actor;
+using Xunit;
+
+namespace ActorPool.Tests.Cluster;
+
+/// <summary>A node that leaves or dies mid-map loses its workers; its chunks run again elsewhere and the map completes.</summary>
+[Collection("cluster")]
+public sealed class NodeLossSpec : IAsyncLifetime
+{
+    private readonly ThreeNodeCluster _cluster = new();
+
+    public Task InitializeAsync() => _cluster.InitializeAsync();
+
+    public Task DisposeAsync() => _cluster.DisposeAsync();
+
+    [Fact]
+    public async Task A_node_shut_down_mid_map_does_not_lose_or_duplicate_results()
+    {
+        // 60 sleeping items on 6 workers take about 2 s; the third node leaves after about 0.5 s.
+        var items = Enumerable.Range(0, 60).Select(i => 150 + i).ToArray();
+        var map = _cluster.Pool.MapAsync(SampleFunctions.Sleep, items, chunkSize: 1);
+        await Task.Delay(500);
+        Assert.False(map.IsCompleted);
+        await CoordinatedShutdown.Get(_cluster.Nodes[2]).Run(CoordinatedShutdown.ClrExitReason.Instance).WaitAsync(ThreeNodeCluster.Bound);
+
+        var results = await map.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(items, results);
+        await ThreeNodeCluster.Until(async () => (await _cluster.Routees()).Count == 2 * ThreeNodeCluster.WorkersPerNode, "the lost node's routees to be gone");
+    }
+
+    [Fact]
+    public async Task A_node_that_dies_without_leaving_has_its_chunks_sent_again()
+    {
+        var items = Enumerable.Range(0, 40).Select(i => 200 + i).ToArray();
+        var map = _cluster.Pool.MapAsync(SampleFunctions.Sleep, items, chunkSize: 1);
+        await Task.Delay(500);
+        // Abrupt: no leave. The failure detector marks it unreachable and the split-brain resolver downs it.
+        await _cluster.Nodes[1].Terminate().WaitAsync(ThreeNodeCluster.Bound);
+
+        var results = await map.WaitAsync(TimeSpan.FromSeconds(90));
+        Assert.Equal(items, results);
+    }
+}
