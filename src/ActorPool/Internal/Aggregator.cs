@@ -61,6 +61,11 @@ internal sealed class Aggregator : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
+        if (Remoting.IsRemote(_request.ReplyTo, Context.System))
+        {
+            _request.ReplyTo.Tell(new RequestAccepted(_request.RequestId));
+        }
+
         if (_request.Timeout is { } timeout)
         {
             Timers.StartSingleTimer(nameof(Deadline), Deadline.Instance, timeout);

@@ -73,6 +73,12 @@ internal enum FailureKind
 /// <summary>Aggregator to the caller of a streaming map: values for items [StartIndex, StartIndex + Values.Count).</summary>
 internal sealed record MapPart(long RequestId, int StartIndex, IReadOnlyList<object?> Values);
 
+/// <summary>
+/// Aggregator to a requester on another node: "I hold your request". The requester watches the aggregator, so a
+/// call whose serving node dies fails instead of waiting forever.
+/// </summary>
+internal sealed record RequestAccepted(long RequestId);
+
 /// <summary>Caller to router: stop the request with this id that the sender submitted.</summary>
 internal sealed record CancelRequest(long RequestId);
 

@@ -115,6 +115,7 @@ internal sealed class StreamCall<T>(ChannelWriter<StreamEvent<T>> writer) : Pend
 internal sealed class ReplyInbox : UntypedActor
 {
     private readonly PendingCalls _calls;
+    private readonly Dictionary<IActorRef, long> _remoteAggregators = [];
 
     public ReplyInbox(PendingCalls calls) => _calls = calls;
 
@@ -122,6 +123,17 @@ internal sealed class ReplyInbox : UntypedActor
     {
         switch (message)
         {
+            case RequestAccepted accepted when _calls.Peek(accepted.RequestId) is not null:
+                // The call is served on another node: if that node dies, fail the call instead of waiting forever.
+                _remoteAggregators[Sender] = accepted.RequestId;
+                Context.Watch(Sender);
+                break;
+            case RequestAccepted:
+                break;
+            case Terminated terminated when _remoteAggregators.Remove(terminated.ActorRef, out var id):
+                _calls.Take(id)?.Fail(new InvalidOperationException(
+                    $"The node serving this call ({terminated.ActorRef.Path.Address}) was lost before it answered; the call may be submitted again."));
+                break;
             case MapPart part:
                 _calls.Peek(part.RequestId)?.Deliver(part);
                 break;

@@ -21,6 +21,7 @@ public sealed class ActorPoolSerializer : SerializerWithStringManifest
     private const string ChunkFailedManifest = "chunk-failed";
     private const string CancelManifest = "cancel";
     private const string WorkerOptionsManifest = "worker-options";
+    private const string AcceptedManifest = "accepted";
 
     /// <summary>Creates the serializer; Akka calls this once per actor system.</summary>
     /// <param name="system">The actor system, used to resolve actor references.</param>
@@ -42,6 +43,7 @@ public sealed class ActorPoolSerializer : SerializerWithStringManifest
         ChunkFailed => ChunkFailedManifest,
         CancelRequest => CancelManifest,
         WorkerOptions => WorkerOptionsManifest,
+        RequestAccepted => AcceptedManifest,
         _ => throw new ArgumentException($"ActorPoolSerializer cannot serialize {o.GetType()}.", nameof(o)),
     };
 
@@ -87,6 +89,7 @@ public sealed class ActorPoolSerializer : SerializerWithStringManifest
                 new TaskFailure((FailureKind)reader.ReadByte(), reader.ReadString(), reader.ReadString(), reader.ReadString(), ReadNullableString(reader))),
             CancelManifest => new CancelRequest(reader.ReadInt64()),
             WorkerOptionsManifest => new WorkerOptions(ReadNullableInt(reader), null),
+            AcceptedManifest => new RequestAccepted(reader.ReadInt64()),
             _ => throw new System.Runtime.Serialization.SerializationException($"ActorPoolSerializer does not know manifest '{manifest}'."),
         };
     }
@@ -163,6 +166,9 @@ public sealed class ActorPoolSerializer : SerializerWithStringManifest
                 break;
             case WorkerOptions options:
                 WriteNullable(writer, options.MaxTasksPerChild);
+                break;
+            case RequestAccepted accepted:
+                writer.Write(accepted.RequestId);
                 break;
             default:
                 throw new ArgumentException($"ActorPoolSerializer cannot serialize {obj.GetType()}.", nameof(obj));

@@ -22,6 +22,7 @@ public sealed class SerializationSpec : Akka.TestKit.Xunit2.TestKit
     [InlineData(typeof(ChunkFailed))]
     [InlineData(typeof(CancelRequest))]
     [InlineData(typeof(WorkerOptions))]
+    [InlineData(typeof(RequestAccepted))]
     public void Protocol_messages_are_bound_to_the_actorpool_serializer(Type message) =>
         Assert.IsType<ActorPoolSerializer>(Sys.Serialization.FindSerializerForType(message));
 

@@ -1,0 +1,61 @@
+using ActorPool.Node.Hosting;
+using Akka.Actor;
+using Akka.Cluster.Tools.Client;
+using Xunit;
+
+namespace ActorPool.Tests.Cluster;
+
+/// <summary>A program outside the cluster submits through ClusterClient; a serving node that dies never hangs its call.</summary>
+[Collection("cluster")]
+public sealed class ClusterClientSpec : IAsyncLifetime
+{
+    private static readonly TimeSpan Bound = ThreeNodeCluster.Bound;
+    private ActorSystem _node = null!;
+    private ActorSystem _client = null!;
+    private Pool _pool = null!;
+
+    public async Task InitializeAsync()
+    {
+        _node = ActorSystem.Create(NodeConfig.SystemName, NodeConfig.Member(0, [], ["worker"], 2, "akka.loglevel = WARNING"));
+        var cluster = Akka.Cluster.Cluster.Get(_node);
+        cluster.Join(cluster.SelfAddress);
+        await ThreeNodeCluster.Until(() => cluster.SelfMember.Status == Akka.Cluster.MemberStatus.Up, "the node to be up");
+        var nodePool = Pool.Create(_node, new PoolOptions { Processes = 2 });
+        ClusterClientReceptionist.Get(_node).RegisterService(nodePool.Router);
+
+        _client = ActorSystem.Create(NodeConfig.SystemName, NodeConfig.Client("akka.loglevel = WARNING"));
+        _pool = Pool.ConnectViaClusterClient(_client, [NodeConfig.Receptionist(cluster.SelfAddress.ToString())], new PoolOptions { Processes = 2 });
+        await ThreeNodeCluster.Until(async () => (await _pool.Router.Ask<ActorIdentity>(new Identify(1), TimeSpan.FromSeconds(3))).Subject is not null,
+            "the router to answer through ClusterClient");
+    }
+
+    public async Task DisposeAsync()
+    {
+        _pool.Terminate();
+        await Task.WhenAll(new[] { _client, _node }.Select(s => s.Terminate().WaitAsync(Bound).ContinueWith(_ => { }, TaskScheduler.Default)));
+    }
+
+    [Fact]
+    public async Task A_map_through_ClusterClient_streams_ordered_results()
+    {
+        var results = new List<object?>();
+        await foreach (var value in _pool.Imap("square", Enumerable.Range(0, 3000).Select(i => (object?)i), chunkSize: 50)
+            .WithCancellation(new CancellationTokenSource(Bound).Token))
+        {
+            results.Add(value);
+        }
+
+        Assert.Equal(Enumerable.Range(0, 3000).Select(i => (object?)((long)i * i)), results);
+    }
+
+    [Fact]
+    public async Task A_call_whose_serving_node_dies_fails_instead_of_hanging()
+    {
+        var call = _pool.MapAsync(SampleFunctions.Sleep, Enumerable.Range(0, 20).Select(_ => 2_000), chunkSize: 1);
+        await Task.Delay(1_000);
+        await _node.Terminate().WaitAsync(Bound);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => call.WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("was lost before it answered", error.Message);
+    }
+}
