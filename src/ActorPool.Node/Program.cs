@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ActorPool.Node.Bench;
 using ActorPool.Node.Commands;
 using ActorPool.Node.Demo;
 
@@ -8,5 +9,6 @@ var root = new RootCommand("ActorPool.Node: Python's multiprocessing.Pool on Akk
     NodeCommand.Create(),
     MapCommand.Create(),
     FunctionsCommand.Create(),
+    BenchCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using ActorPool.Node.Hosting;
 using Akka.Actor;
-using Akka.Cluster;
 
 namespace ActorPool.Node.Commands;
 
@@ -13,8 +12,6 @@ namespace ActorPool.Node.Commands;
 /// </summary>
 internal static class MapCommand
 {
-    private static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(30);
-
     public static Command Create()
     {
         var function = new Option<string>("--function") { Description = "Name of the pool function to run (see the 'functions' command).", Required = true };
@@ -76,7 +73,7 @@ internal static class MapCommand
             if (request.Seeds.Length > 0)
             {
                 system = ActorSystem.Create(NodeConfig.SystemName, NodeConfig.Member(0, request.Seeds, ["client"], request.Workers, "akka.loglevel = WARNING"));
-                await JoinAsync(system, cancellationToken).ConfigureAwait(false);
+                await ClusterJoin.UntilWorkersUpAsync(system, cancellationToken).ConfigureAwait(false);
                 pool = Pool.Create(system, options);
             }
             else
@@ -119,44 +116,17 @@ internal static class MapCommand
         }
     }
 
-    /// <summary>Joins as a client member and waits until a worker node is up, within a bound.</summary>
-    private static async Task JoinAsync(ActorSystem system, CancellationToken cancellationToken)
-    {
-        var cluster = Cluster.Get(system);
-        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        cluster.RegisterOnMemberUp(() => up.TrySetResult());
-        try
-        {
-            await up.Task.WaitAsync(JoinTimeout, cancellationToken).ConfigureAwait(false);
-            var deadline = DateTime.UtcNow + JoinTimeout;
-            while (!cluster.State.Members.Any(m => m.Status == MemberStatus.Up && m.HasRole("worker")))
-            {
-                if (DateTime.UtcNow > deadline)
-                {
-                    throw new TimeoutException("no member with the 'worker' role is up");
-                }
-
-                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (TimeoutException ex)
-        {
-            throw new InvalidOperationException(
-                $"Could not join the cluster at {string.Join(", ", cluster.Settings.SeedNodes)} within {JoinTimeout.TotalSeconds:0} s ({ex.Message}). Are the nodes running?", ex);
-        }
-    }
-
     /// <summary>Checks, within a bound, that a node answers through ClusterClient before any work is sent.</summary>
     private static async Task ReachAsync(Pool pool, IEnumerable<string> contacts, CancellationToken cancellationToken)
     {
         try
         {
-            await pool.Router.Ask<ActorIdentity>(new Identify("map"), JoinTimeout, cancellationToken).ConfigureAwait(false);
+            await pool.Router.Ask<ActorIdentity>(new Identify("map"), ClusterJoin.Timeout, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is TimeoutException or AskTimeoutException)
         {
             throw new InvalidOperationException(
-                $"No node answered through ClusterClient at {string.Join(", ", contacts)} within {JoinTimeout.TotalSeconds:0} s. Are the nodes running?", ex);
+                $"No node answered through ClusterClient at {string.Join(", ", contacts)} within {ClusterJoin.Timeout.TotalSeconds:0} s. Are the nodes running?", ex);
         }
     }
 

@@ -43,6 +43,27 @@ public static class SampleFunctions
         return x > 0 ? rounds : -rounds;
     }
 
+    /// <summary>
+    /// <c>spin</c>: a fixed amount of pure CPU work, <paramref name="rounds"/> rounds of arithmetic. Unlike
+    /// <see cref="Burn"/> it does the same work however busy the machine is, so speedups measured with it are honest.
+    /// </summary>
+    /// <param name="rounds">Rounds of 1,000 square roots.</param>
+    /// <returns>A value that depends on every round, so the work cannot be skipped.</returns>
+    [PoolFunction("spin")]
+    public static double Spin(long rounds)
+    {
+        var x = 1.0;
+        for (long r = 0; r < rounds; r++)
+        {
+            for (var i = 0; i < 1_000; i++)
+            {
+                x = Math.Sqrt(x + i);
+            }
+        }
+
+        return x;
+    }
+
     /// <summary><c>fail-on-13</c>: returns its input, but throws on 13, to show how failures travel.</summary>
     /// <param name="x">The number.</param>
     /// <returns><paramref name="x"/>.</returns>

@@ -61,10 +61,7 @@ internal sealed class Aggregator : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        if (Remoting.IsRemote(_request.ReplyTo, Context.System))
-        {
-            _request.ReplyTo.Tell(new RequestAccepted(_request.RequestId));
-        }
+        Replies.Accepted(_request, Self, Context.System);
 
         if (_request.Timeout is { } timeout)
         {
@@ -162,43 +159,10 @@ internal sealed class Aggregator : ReceiveActor, IWithTimers
 
     private void Finish(Exception? failure)
     {
-        var remote = Remoting.IsRemote(_request.ReplyTo, Context.System);
-        if (failure is not null && remote)
-        {
-            failure = Remoting.Portable(failure);
-        }
-
-        object reply = failure is not null
-            ? new Status.Failure(failure, _request.RequestId)
-            : _request.Mode switch
-            {
-                ReplyMode.Single => new ApplyResult(_request.RequestId, _chunkValues[0]!.GetValue(0)),
-                ReplyMode.Whole => new MapResult(_request.RequestId, TypedItems.Wrap(Concatenate())),
-                _ => new MapResult(_request.RequestId, Array.Empty<object?>()),
-            };
-        if (remote && reply is MapResult { Values: ITypedItems values } && !FitsInFrame(values.Array))
-        {
-            reply = new Status.Failure(new NotSupportedException(
-                $"The {_request.ItemCount:N0} results of '{_request.Function}' are too large for one message to another node. " +
-                "Stream them with Imap, or raise actorpool.max-remote-payload-bytes together with akka.remote.dot-netty.tcp.maximum-frame-size."), _request.RequestId);
-        }
-
-        _request.ReplyTo.Tell(reply);
+        Replies.Answer(_request, failure is null && _request.Mode is ReplyMode.Single or ReplyMode.Whole ? Concatenate() : null, failure, Context.System);
         Context.Parent.Tell(new RequestDone(_request.Key));
         Context.Stop(Self);
         _finished = true;
-    }
-
-    private bool FitsInFrame(Array values)
-    {
-        try
-        {
-            return Remoting.Encode(values, 0, values.Length).Length <= PoolSettings.Create(Context.System).MaxRemotePayloadBytes;
-        }
-        catch (NotSupportedException)
-        {
-            return false;
-        }
     }
 
     private Array Concatenate()

@@ -46,6 +46,13 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
         Receive<RefreshRoutees>(_ => _workers.Tell(GetRoutees.Instance));
         Receive<Terminated>(t => WorkerLost(t.ActorRef));
         Receive<RequestDone>(done => Forget(done.RequestKey));
+        Receive<RequestDeadline>(deadline =>
+        {
+            if (_requests.TryGetValue(deadline.Key, out var request))
+            {
+                Abort(request, new TimeoutException($"The call to '{request.Info.Function}' did not finish within {request.Info.Timeout}."));
+            }
+        });
         Receive<CancelRequest>(cancel => Cancel(cancel.RequestId, Sender));
         Receive<NoWorkersCheck>(_ => FailIfNoWorkers());
         Receive<ClosePool>(_ => _closed = true);
@@ -123,8 +130,20 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
 
         var size = chunkSize ?? _setup.DefaultChunkSize ?? DefaultChunkSize(arguments);
         var info = new RequestInfo(++_nextKey, requestId, reply, mode, function, arguments.Length, size, timeout ?? _setup.DefaultTimeout);
-        var aggregator = Context.ActorOf(Props.Create(() => new Aggregator(info)), $"request-{info.Key}");
+        // A request of one chunk (every apply, small maps) needs no reassembly: the router answers it itself,
+        // saving an actor and three messages per call.
+        var direct = info.ChunkCount == 1 && mode is ReplyMode.Single or ReplyMode.Whole;
+        var aggregator = direct ? null : Context.ActorOf(Props.Create(() => new Aggregator(info)), $"request-{info.Key}");
         var request = new Request(info, arguments, local, aggregator, Sender);
+        if (direct)
+        {
+            Replies.Accepted(info, Self, Context.System);
+            if (info.Timeout is { } deadline)
+            {
+                Timers.StartSingleTimer(("deadline", info.Key), new RequestDeadline(info.Key), deadline);
+            }
+        }
+
         _requests.Add(info.Key, request);
         _rotation.AddLast(request.Node);
         if (_slots.Count == 0)
@@ -195,9 +214,9 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
 
             if (request.Local is { IsLocalOnly: true } && slot.IsRemote)
             {
-                request.Aggregator.Tell(new AbortRequest(new PoolFunctionException(request.Local.Name,
+                Abort(request, new PoolFunctionException(request.Local.Name,
                     $"'{request.Local.Name}' is a lambda or closure, which can only run in this process, but worker {slot.Ref.Path} is on another node. " +
-                    "Pass a public static method marked [PoolFunction] instead.")));
+                    "Pass a public static method marked [PoolFunction] instead."));
                 continue;
             }
 
@@ -239,7 +258,7 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
         }
         catch (NotSupportedException ex)
         {
-            request.Aggregator.Tell(new AbortRequest(ex));
+            Abort(request, ex);
             return false;
         }
     }
@@ -268,7 +287,14 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
 
         if (_requests.TryGetValue(key, out var request))
         {
-            request.Aggregator.Forward(reply);
+            if (request.Aggregator is { } aggregator)
+            {
+                aggregator.Forward(reply);
+            }
+            else
+            {
+                AnswerDirectly(request, reply);
+            }
         }
 
         Pump();
@@ -325,11 +351,11 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
             return;
         }
 
-        foreach (var request in _requests.Values)
+        foreach (var request in _requests.Values.ToList())
         {
-            request.Aggregator.Tell(new AbortRequest(new InvalidOperationException(
+            Abort(request, new InvalidOperationException(
                 $"No pool workers are left to run '{request.Info.Function}': none has been reachable for {_setup.Settings.NoWorkersTimeout}. " +
-                "Start worker nodes (ActorPool.Node node --roles worker) or check the cluster's seed nodes.")));
+                "Start worker nodes (ActorPool.Node node --roles worker) or check the cluster's seed nodes."));
         }
     }
 
@@ -337,16 +363,70 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
     {
         foreach (var request in _requests.Values.Where(r => r.Info.RequestId == requestId && r.Submitter.Equals(submitter)).ToList())
         {
-            request.Aggregator.Tell(new AbortRequest(new OperationCanceledException($"The call to '{request.Info.Function}' was cancelled.")));
-            Forget(request.Info.Key);
+            Abort(request, new OperationCanceledException($"The call to '{request.Info.Function}' was cancelled."));
         }
+    }
+
+    /// <summary>Answers a one-chunk request from its worker's reply; results too large for one message arrive in parts.</summary>
+    private void AnswerDirectly(Request request, object reply)
+    {
+        switch (reply)
+        {
+            case ChunkFailed failed when failed.Attempt == request.AttemptOf(0):
+                Finish(request, null, failed.Failure.ToException(failed.ItemOffset));
+                break;
+            case ChunkResult result when result.Attempt == request.AttemptOf(0):
+                if (result.PartOffset == 0 && result.Last && result.Values.Length == request.Info.ItemCount)
+                {
+                    Finish(request, result.Values, null);
+                }
+                else if (request.AddPart(result))
+                {
+                    Finish(request, request.Parts, null);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Ends a request with a failure: through its aggregator, or directly.</summary>
+    private void Abort(Request request, Exception failure)
+    {
+        if (request.Aggregator is { } aggregator)
+        {
+            aggregator.Tell(new AbortRequest(failure));
+            if (failure is OperationCanceledException or PoolClosedException)
+            {
+                Forget(request.Info.Key);
+            }
+        }
+        else
+        {
+            Finish(request, null, failure);
+        }
+    }
+
+    private void Finish(Request request, Array? values, Exception? failure)
+    {
+        Replies.Answer(request.Info, values, failure, Context.System);
+        Forget(request.Info.Key);
     }
 
     private void Forget(long key)
     {
-        if (_requests.Remove(key, out var request) && request.Node.List is not null)
+        if (!_requests.Remove(key, out var request))
+        {
+            return;
+        }
+
+        if (request.Node.List is not null)
         {
             _rotation.Remove(request.Node);
+        }
+
+        if (request.Aggregator is null && request.Info.Timeout is not null)
+        {
+            Timers.Cancel(("deadline", key));
         }
     }
 
@@ -355,9 +435,7 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
         _closed = _terminated = true;
         foreach (var request in _requests.Values.ToList())
         {
-            request.Aggregator.Tell(new AbortRequest(new PoolClosedException(
-                $"The pool was terminated before the call to '{request.Info.Function}' finished.")));
-            Forget(request.Info.Key);
+            Abort(request, new PoolClosedException($"The pool was terminated before the call to '{request.Info.Function}' finished."));
         }
 
         Context.Stop(_workers);
@@ -376,7 +454,7 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
         private readonly Queue<int> _retries = new();
         private int _next;
 
-        public Request(RequestInfo info, Array arguments, FunctionInvoker? local, IActorRef aggregator, IActorRef submitter)
+        public Request(RequestInfo info, Array arguments, FunctionInvoker? local, IActorRef? aggregator, IActorRef submitter)
         {
             Info = info;
             Arguments = arguments;
@@ -393,9 +471,26 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
 
         public FunctionInvoker? Local { get; }
 
-        public IActorRef Aggregator { get; }
+        /// <summary>The request's aggregator; null when the router answers it itself (one chunk).</summary>
+        public IActorRef? Aggregator { get; }
 
         public IActorRef Submitter { get; }
+
+        /// <summary>The parts of a one-chunk result that came in several messages.</summary>
+        public Array? Parts { get; private set; }
+
+        private int _received;
+
+        public int AttemptOf(int index) => _attempts[index];
+
+        /// <summary>Adds a part of a one-chunk result; true when all of it is in.</summary>
+        public bool AddPart(ChunkResult part)
+        {
+            Parts ??= Array.CreateInstance(part.Values.GetType().GetElementType()!, Info.ItemCount);
+            Array.Copy(part.Values, 0, Parts, part.PartOffset, part.Values.Length);
+            _received += part.Values.Length;
+            return part.Last && _received >= Info.ItemCount;
+        }
 
         public LinkedListNode<Request> Node { get; }
 
@@ -417,6 +512,8 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
         {
             _attempts[index]++;
             _retries.Enqueue(index);
+            Parts = null;
+            _received = 0;
         }
     }
 
@@ -424,6 +521,8 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
     {
         public static readonly RefreshRoutees Instance = new();
     }
+
+    private sealed record RequestDeadline(long Key);
 
     private sealed class NoWorkersCheck
     {
