@@ -218,7 +218,8 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
         var worker = Props.Create(() => new Worker(new WorkerOptions(options.MaxTasksPerChild, options.Initializer)))
             .WithDispatcher(PoolSettings.WorkerDispatcherPath);
         var workers = deployed ? worker.WithRouter(FromConfig.Instance) : worker.WithRouter(new RoundRobinPool(options.Processes));
-        var setup = new RouterSetup(workers, options.Processes, options.ChunkSize, options.TaskTimeout, settings);
+        // Batches would run several tasks per message; with MaxTasksPerChild a worker must count them one by one.
+        var setup = new RouterSetup(workers, options.Processes, options.ChunkSize, options.TaskTimeout, settings, options.MaxTasksPerChild is null ? 512 : 1);
         try
         {
             return system.ActorOf(Props.Create(() => new PoolRouter(setup)), deployed ? DeployedRouterName : $"pool-{id}");

@@ -13,7 +13,7 @@ internal static class ActorPoolSetup
     private static readonly Type[] ProtocolTypes =
     [
         typeof(Map), typeof(Apply), typeof(MapResult), typeof(ApplyResult), typeof(MapPart), typeof(Chunk),
-        typeof(ChunkResult), typeof(ChunkFailed), typeof(CancelRequest), typeof(WorkerOptions), typeof(RequestAccepted),
+        typeof(ChunkResult), typeof(ChunkFailed), typeof(CancelRequest), typeof(WorkerOptions), typeof(RequestAccepted), typeof(Batch), typeof(BatchResult),
     ];
 
     public static void Ensure(ActorSystem system)

@@ -35,6 +35,9 @@ internal abstract class FunctionInvoker
     /// <summary>Runs <paramref name="count"/> items from <paramref name="offset"/>; stops at the first item that throws.</summary>
     public abstract ChunkOutcome Run(Array items, int offset, int count);
 
+    /// <summary>Runs every item as a call of its own: a failing item leaves its value at default and is reported.</summary>
+    public abstract (Array Values, List<(int Index, Exception Failure)> Failures) RunEach(Array items);
+
     /// <summary>Converts loosely typed items (boxed values, tuples, object arrays, strings) to this function's argument array.</summary>
     public abstract Array ToArguments(IReadOnlyList<object?> items);
 
@@ -119,6 +122,26 @@ internal sealed class FunctionInvoker<TArg, TResult> : FunctionInvoker
         }
 
         return new ChunkOutcome(results, -1, null);
+    }
+
+    public override (Array Values, List<(int Index, Exception Failure)> Failures) RunEach(Array items)
+    {
+        var arguments = items as TArg[] ?? ConvertAll(items, 0, items.Length, out _);
+        var results = new TResult[arguments.Length];
+        var failures = new List<(int, Exception)>();
+        for (var i = 0; i < arguments.Length; i++)
+        {
+            try
+            {
+                results[i] = _function(arguments[i]);
+            }
+            catch (Exception ex)
+            {
+                failures.Add((i, ex));
+            }
+        }
+
+        return (results, failures);
     }
 
     public override Array ToArguments(IReadOnlyList<object?> items)

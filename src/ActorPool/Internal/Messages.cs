@@ -28,6 +28,25 @@ internal sealed record Chunk(long RequestKey, int Index, int Attempt, string Fun
     public byte[]? EncodedItems { get; init; }
 }
 
+/// <summary>
+/// Router to worker: many one-item requests of the same function at once (a burst of applies). Each item is its
+/// own call: one failing does not affect the others.
+/// </summary>
+internal sealed record Batch(string Function, long[] Keys, int[] Attempts, Array Items)
+{
+    /// <summary>Set for closures; never crosses a process boundary.</summary>
+    public FunctionInvoker? LocalFunction { get; init; }
+
+    /// <summary>The items already encoded, when the router checked them before sending them to another node.</summary>
+    public byte[]? EncodedItems { get; init; }
+}
+
+/// <summary>Worker to router: the value of every item of a <see cref="Batch"/>, and the failures of those that threw.</summary>
+internal sealed record BatchResult(long[] Keys, int[] Attempts, Array Values, IReadOnlyList<BatchFailure> Failures);
+
+/// <summary>The item at <see cref="Index"/> of a batch failed.</summary>
+internal sealed record BatchFailure(int Index, TaskFailure Failure);
+
 /// <summary>Worker to router, forwarded to the aggregator: values of a chunk (or of a part of it, starting at <see cref="PartOffset"/>).</summary>
 internal sealed record ChunkResult(long RequestKey, int Index, int Attempt, int PartOffset, Array Values)
 {

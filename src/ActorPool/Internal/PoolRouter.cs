@@ -9,7 +9,8 @@ namespace ActorPool.Internal;
 /// <param name="DefaultChunkSize">Chunk size when a request names none; null for CPython's rule.</param>
 /// <param name="DefaultTimeout">Deadline when a request names none.</param>
 /// <param name="Settings">The <c>actorpool</c> settings.</param>
-internal sealed record RouterSetup(Props WorkerPool, int ExpectedWorkers, int? DefaultChunkSize, TimeSpan? DefaultTimeout, PoolSettings Settings);
+/// <param name="MaxBatch">Most one-item requests dealt to a worker as one batch; 1 turns batching off (MaxTasksPerChild counts single tasks).</param>
+internal sealed record RouterSetup(Props WorkerPool, int ExpectedWorkers, int? DefaultChunkSize, TimeSpan? DefaultTimeout, PoolSettings Settings, int MaxBatch);
 
 /// <summary>
 /// The front door. Validates requests, splits a map into chunks, starts one <see cref="Aggregator"/> per
@@ -42,6 +43,7 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
             null, 1, ReplyMode.Single, apply.RequestId, apply.ReplyTo, apply.Timeout, admitted: false));
         Receive<ChunkResult>(result => Returned(result.RequestKey, result.Index, result));
         Receive<ChunkFailed>(failed => Returned(failed.RequestKey, failed.Index, failed));
+        Receive<BatchResult>(OnBatchResult);
         Receive<Routees>(OnRoutees);
         Receive<RefreshRoutees>(_ => _workers.Tell(GetRoutees.Instance));
         Receive<Terminated>(t => WorkerLost(t.ActorRef));
@@ -220,6 +222,11 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
                 continue;
             }
 
+            if (request.IsBatchable && _setup.MaxBatch > 1 && _rotation.First is not null && TrySendBatch(slot, request, attempt))
+            {
+                continue;
+            }
+
             var info = request.Info;
             var offset = index * info.ChunkSize;
             var chunk = new Chunk(info.Key, index, attempt, info.Function, request.Arguments, offset, info.ChunkLength(index))
@@ -238,6 +245,85 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
                 _rotation.AddLast(node);
             }
         }
+    }
+
+    /// <summary>
+    /// Deals a burst of one-item requests of the same function (typically applies) to one worker as one batch: a
+    /// fair share of what is waiting, so a thousand applies in flight cost a few messages, not thousands.
+    /// </summary>
+    private bool TrySendBatch(WorkerSlot slot, Request first, int firstAttempt)
+    {
+        var limit = Math.Min(_setup.MaxBatch, Math.Max(1, (_rotation.Count + 1) / Math.Max(1, _slots.Count)));
+        var members = new List<(Request Request, int Attempt)> { (first, firstAttempt) };
+        for (var node = _rotation.First; node is not null && members.Count < limit;)
+        {
+            var next = node.Next;
+            var candidate = node.Value;
+            if (candidate.IsBatchable && candidate.Info.Function == first.Info.Function && ReferenceEquals(candidate.Local, first.Local)
+                && candidate.Arguments.GetType() == first.Arguments.GetType() && candidate.TryTake(out _, out var attempt))
+            {
+                members.Add((candidate, attempt));
+                _rotation.Remove(node);
+            }
+
+            node = next;
+        }
+
+        if (members.Count == 1)
+        {
+            return false;
+        }
+
+        var items = Array.CreateInstance(first.Arguments.GetType().GetElementType()!, members.Count);
+        for (var i = 0; i < members.Count; i++)
+        {
+            Array.Copy(members[i].Request.Arguments, 0, items, i, 1);
+        }
+
+        var batch = new Batch(first.Info.Function, members.Select(m => m.Request.Info.Key).ToArray(), members.Select(m => m.Attempt).ToArray(), items)
+        {
+            LocalFunction = first.Local,
+        };
+        if (slot.IsRemote)
+        {
+            try
+            {
+                batch = batch with { EncodedItems = Remoting.Encode(items, 0, items.Length) };
+            }
+            catch (NotSupportedException ex)
+            {
+                members.ForEach(m => Abort(m.Request, ex));
+                return true;
+            }
+        }
+
+        slot.Ref.Tell(batch);
+        members.ForEach(m => slot.InFlight.Add((m.Request.Info.Key, 0)));
+        return true;
+    }
+
+    private void OnBatchResult(BatchResult result)
+    {
+        var slot = _slotsByRef.GetValueOrDefault(Sender);
+        var failures = result.Failures.ToDictionary(f => f.Index, f => f.Failure);
+        for (var i = 0; i < result.Keys.Length; i++)
+        {
+            slot?.InFlight.Remove((result.Keys[i], 0));
+            if (_requests.TryGetValue(result.Keys[i], out var request) && request.AttemptOf(0) == result.Attempts[i])
+            {
+                if (failures.TryGetValue(i, out var failure))
+                {
+                    Finish(request, null, failure.ToException(0));
+                }
+                else
+                {
+                    Replies.Answer(request.Info, result.Values, null, Context.System, i);
+                    Forget(request.Info.Key);
+                }
+            }
+        }
+
+        Pump();
     }
 
     /// <summary>Encodes a chunk bound for another node here, so a value that cannot cross or a chunk too large fails its call clearly.</summary>
@@ -495,6 +581,9 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
         public LinkedListNode<Request> Node { get; }
 
         public bool HasPending => _retries.Count > 0 || _next < _attempts.Length;
+
+        /// <summary>An apply the router answers itself: it may travel in a batch with others.</summary>
+        public bool IsBatchable => Aggregator is null && Info.Mode == ReplyMode.Single;
 
         public bool TryTake(out int index, out int attempt)
         {

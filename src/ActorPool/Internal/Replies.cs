@@ -10,7 +10,7 @@ internal static class Replies
     /// another node the failure is made portable and a result too large for one message fails clearly instead of
     /// being dropped by remoting.
     /// </summary>
-    public static void Answer(RequestInfo request, Array? values, Exception? failure, ActorSystem system)
+    public static void Answer(RequestInfo request, Array? values, Exception? failure, ActorSystem system, int index = 0)
     {
         var remote = Remoting.IsRemote(request.ReplyTo, system);
         if (failure is not null && remote)
@@ -22,7 +22,7 @@ internal static class Replies
             ? new Status.Failure(failure, request.RequestId)
             : request.Mode switch
             {
-                ReplyMode.Single => new ApplyResult(request.RequestId, values!.GetValue(0)),
+                ReplyMode.Single => new ApplyResult(request.RequestId, values!.GetValue(index)),
                 ReplyMode.Whole => new MapResult(request.RequestId, TypedItems.Wrap(values!)),
                 _ => new MapResult(request.RequestId, Array.Empty<object?>()),
             };

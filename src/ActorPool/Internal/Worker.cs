@@ -40,6 +40,10 @@ internal sealed class Worker : UntypedActor
         {
             Run(chunk);
         }
+        else if (message is Batch batch)
+        {
+            Run(batch);
+        }
         else
         {
             Unhandled(message);
@@ -73,6 +77,72 @@ internal sealed class Worker : UntypedActor
             Renew();
         }
     }
+
+    private void Run(Batch batch)
+    {
+        var previous = WorkerContext.Swap(_context);
+        BatchResult reply;
+        try
+        {
+            reply = Execute(batch);
+        }
+        finally
+        {
+            WorkerContext.Swap(previous);
+        }
+
+        if (Remoting.IsRemote(Sender, Context.System))
+        {
+            try
+            {
+                Remoting.Encode(reply.Values, 0, reply.Values.Length);
+            }
+            catch (NotSupportedException ex)
+            {
+                reply = Failed(batch, new TaskFailure(FailureKind.Infrastructure, batch.Function, ex.GetType().FullName!, ex.Message, null));
+            }
+        }
+
+        Sender.Tell(reply);
+        _tasks += batch.Keys.Length;
+        if (_tasks >= _options.MaxTasksPerChild)
+        {
+            Renew();
+        }
+    }
+
+    private BatchResult Execute(Batch batch)
+    {
+        FunctionInvoker function;
+        try
+        {
+            function = batch.LocalFunction ?? FunctionRegistry.Resolve(batch.Function, _node);
+            if (!_initialized)
+            {
+                _options.Initializer?.Invoke();
+                _initialized = true;
+            }
+        }
+        catch (Exception ex)
+        {
+            return Failed(batch, TaskFailure.From(batch.Function, ex));
+        }
+
+        _lastFunction = function.Name;
+        try
+        {
+            var (values, failures) = function.RunEach(batch.Items);
+            return new BatchResult(batch.Keys, batch.Attempts, values,
+                failures.Select(f => new BatchFailure(f.Index, TaskFailure.From(function.Name, f.Failure))).ToArray());
+        }
+        catch (ArgumentException ex)
+        {
+            return Failed(batch, new TaskFailure(FailureKind.Infrastructure, function.Name, ex.GetType().FullName!, ex.Message, ex.StackTrace) { Original = ex });
+        }
+    }
+
+    private static BatchResult Failed(Batch batch, TaskFailure failure) =>
+        new(batch.Keys, batch.Attempts, new object?[batch.Keys.Length], batch.Keys.Select((_, i) => new BatchFailure(i, failure)).ToArray());
 
     private object Execute(Chunk chunk)
     {

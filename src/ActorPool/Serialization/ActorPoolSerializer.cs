@@ -22,6 +22,8 @@ public sealed class ActorPoolSerializer : SerializerWithStringManifest
     private const string CancelManifest = "cancel";
     private const string WorkerOptionsManifest = "worker-options";
     private const string AcceptedManifest = "accepted";
+    private const string BatchManifest = "batch";
+    private const string BatchResultManifest = "batch-result";
 
     /// <summary>Creates the serializer; Akka calls this once per actor system.</summary>
     /// <param name="system">The actor system, used to resolve actor references.</param>
@@ -44,6 +46,8 @@ public sealed class ActorPoolSerializer : SerializerWithStringManifest
         CancelRequest => CancelManifest,
         WorkerOptions => WorkerOptionsManifest,
         RequestAccepted => AcceptedManifest,
+        Batch => BatchManifest,
+        BatchResult => BatchResultManifest,
         _ => throw new ArgumentException($"ActorPoolSerializer cannot serialize {o.GetType()}.", nameof(o)),
     };
 
@@ -85,11 +89,12 @@ public sealed class ActorPoolSerializer : SerializerWithStringManifest
             ChunkManifest => ReadChunk(reader),
             ChunkResultManifest => new ChunkResult(reader.ReadInt64(), reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32(),
                 PayloadCodec.ReadArray(reader)) { Last = reader.ReadBoolean() },
-            ChunkFailedManifest => new ChunkFailed(reader.ReadInt64(), reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32(),
-                new TaskFailure((FailureKind)reader.ReadByte(), reader.ReadString(), reader.ReadString(), reader.ReadString(), ReadNullableString(reader))),
+            ChunkFailedManifest => new ChunkFailed(reader.ReadInt64(), reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32(), ReadFailure(reader)),
             CancelManifest => new CancelRequest(reader.ReadInt64()),
             WorkerOptionsManifest => new WorkerOptions(ReadNullableInt(reader), null),
             AcceptedManifest => new RequestAccepted(reader.ReadInt64()),
+            BatchManifest => new Batch(reader.ReadString(), ReadLongs(reader), ReadInts(reader), PayloadCodec.ReadArray(reader)),
+            BatchResultManifest => new BatchResult(ReadLongs(reader), ReadInts(reader), PayloadCodec.ReadArray(reader), ReadBatchFailures(reader)),
             _ => throw new System.Runtime.Serialization.SerializationException($"ActorPoolSerializer does not know manifest '{manifest}'."),
         };
     }
@@ -155,11 +160,7 @@ public sealed class ActorPoolSerializer : SerializerWithStringManifest
                 writer.Write(failed.Index);
                 writer.Write(failed.Attempt);
                 writer.Write(failed.ItemOffset);
-                writer.Write((byte)failed.Failure.Kind);
-                writer.Write(failed.Failure.Function);
-                writer.Write(failed.Failure.Type);
-                writer.Write(failed.Failure.Message);
-                WriteNullable(writer, failed.Failure.StackTrace);
+                WriteFailure(writer, failed.Failure);
                 break;
             case CancelRequest cancel:
                 writer.Write(cancel.RequestId);
@@ -170,9 +171,84 @@ public sealed class ActorPoolSerializer : SerializerWithStringManifest
             case RequestAccepted accepted:
                 writer.Write(accepted.RequestId);
                 break;
+            case Batch batch:
+                writer.Write(batch.Function);
+                WriteLongs(writer, batch.Keys);
+                WriteInts(writer, batch.Attempts);
+                if (batch.EncodedItems is { } encodedItems)
+                {
+                    writer.Write(encodedItems);
+                }
+                else
+                {
+                    PayloadCodec.WriteArray(writer, batch.Items, 0, batch.Items.Length);
+                }
+
+                break;
+            case BatchResult result:
+                WriteLongs(writer, result.Keys);
+                WriteInts(writer, result.Attempts);
+                PayloadCodec.WriteArray(writer, result.Values, 0, result.Values.Length);
+                writer.Write(result.Failures.Count);
+                foreach (var failure in result.Failures)
+                {
+                    writer.Write(failure.Index);
+                    WriteFailure(writer, failure.Failure);
+                }
+
+                break;
             default:
                 throw new ArgumentException($"ActorPoolSerializer cannot serialize {obj.GetType()}.", nameof(obj));
         }
+    }
+
+    private static void WriteFailure(BinaryWriter writer, TaskFailure failure)
+    {
+        writer.Write((byte)failure.Kind);
+        writer.Write(failure.Function);
+        writer.Write(failure.Type);
+        writer.Write(failure.Message);
+        WriteNullable(writer, failure.StackTrace);
+    }
+
+    private static TaskFailure ReadFailure(BinaryReader reader) =>
+        new((FailureKind)reader.ReadByte(), reader.ReadString(), reader.ReadString(), reader.ReadString(), ReadNullableString(reader));
+
+    private static BatchFailure[] ReadBatchFailures(BinaryReader reader)
+    {
+        var failures = new BatchFailure[reader.ReadInt32()];
+        for (var i = 0; i < failures.Length; i++)
+        {
+            failures[i] = new BatchFailure(reader.ReadInt32(), ReadFailure(reader));
+        }
+
+        return failures;
+    }
+
+    private static void WriteLongs(BinaryWriter writer, long[] values)
+    {
+        writer.Write(values.Length);
+        writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+    }
+
+    private static long[] ReadLongs(BinaryReader reader)
+    {
+        var values = new long[reader.ReadInt32()];
+        reader.BaseStream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+        return values;
+    }
+
+    private static void WriteInts(BinaryWriter writer, int[] values)
+    {
+        writer.Write(values.Length);
+        writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+    }
+
+    private static int[] ReadInts(BinaryReader reader)
+    {
+        var values = new int[reader.ReadInt32()];
+        reader.BaseStream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+        return values;
     }
 
     private static Chunk ReadChunk(BinaryReader reader)

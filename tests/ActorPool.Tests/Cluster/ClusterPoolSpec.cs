@@ -121,6 +121,18 @@ public sealed class ClusterPoolSpec(ThreeNodeCluster cluster) : IClassFixture<Th
     }
 
     [Fact]
+    public async Task A_burst_of_applies_across_the_cluster_answers_each_once_and_a_failing_one_fails_alone()
+    {
+        var calls = Enumerable.Range(0, 3000).Select(i => cluster.Pool.ApplyAsync(SampleFunctions.FailOn13, i)).ToArray();
+        await Task.WhenAny(Task.WhenAll(calls), Task.Delay(Bound));
+
+        Assert.All(calls, c => Assert.True(c.IsCompleted));
+        var error = await Assert.ThrowsAsync<PoolTaskException>(() => calls[13]);
+        Assert.Equal("13 is unlucky", error.OriginalMessage);
+        Assert.Equal(Enumerable.Range(0, 3000).Where(i => i != 13), calls.Where((_, i) => i != 13).Select(c => c.Result));
+    }
+
+    [Fact]
     public async Task A_callback_actor_on_another_node_receives_the_result()
     {
         var inbox = Inbox.Create(cluster.Nodes[2]);

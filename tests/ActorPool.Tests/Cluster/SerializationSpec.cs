@@ -23,6 +23,8 @@ public sealed class SerializationSpec : Akka.TestKit.Xunit2.TestKit
     [InlineData(typeof(CancelRequest))]
     [InlineData(typeof(WorkerOptions))]
     [InlineData(typeof(RequestAccepted))]
+    [InlineData(typeof(Batch))]
+    [InlineData(typeof(BatchResult))]
     public void Protocol_messages_are_bound_to_the_actorpool_serializer(Type message) =>
         Assert.IsType<ActorPoolSerializer>(Sys.Serialization.FindSerializerForType(message));
 
@@ -86,6 +88,21 @@ public sealed class SerializationSpec : Akka.TestKit.Xunit2.TestKit
         var copy = RoundTrip(failed);
         Assert.Equal(failed.Failure with { Original = null }, copy.Failure);
         Assert.Equal(3, copy.ItemOffset);
+    }
+
+    [Fact]
+    public void Batches_and_their_results_round_trip()
+    {
+        var batch = RoundTrip(new Batch("square", [1, 2, 3], [0, 1, 0], new long[] { 4, 5, 6 }));
+        Assert.Equal("square", batch.Function);
+        Assert.Equal(new long[] { 1, 2, 3 }, batch.Keys);
+        Assert.Equal(new[] { 0, 1, 0 }, batch.Attempts);
+        Assert.Equal(new long[] { 4, 5, 6 }, Assert.IsType<long[]>(batch.Items));
+
+        var failure = new TaskFailure(FailureKind.Task, "square", "System.Exception", "no", null);
+        var result = RoundTrip(new BatchResult([1, 2], [0, 0], new long[] { 16, 0 }, [new BatchFailure(1, failure)]));
+        Assert.Equal(new long[] { 16, 0 }, Assert.IsType<long[]>(result.Values));
+        Assert.Equal(new BatchFailure(1, failure), Assert.Single(result.Failures));
     }
 
     [Fact]
