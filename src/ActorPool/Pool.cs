@@ -48,7 +48,10 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
         _options = options;
         var id = Guid.NewGuid().ToString("N")[..8];
         Router = router ?? StartRouter(system, options, id);
-        _inbox = system.ActorOf(Props.Create(() => new ReplyInbox(_calls)), $"pool-{id}-replies");
+        // A router elsewhere may die under a call: a real inbox actor watches it. Our own router replies directly.
+        _inbox = _ownsRouter
+            ? new DirectReplyRef(((ExtendedActorSystem)system).Provider, _calls)
+            : system.ActorOf(Props.Create(() => new ReplyInbox(_calls)), $"pool-{id}-replies");
     }
 
     /// <summary>The number of workers (<c>processes</c>).</summary>
@@ -201,7 +204,15 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
             return _system.Terminate();
         }
 
-        _system.Stop(_inbox);
+        if (_inbox is DirectReplyRef direct)
+        {
+            direct.Stop();
+        }
+        else
+        {
+            _system.Stop(_inbox);
+        }
+
         return _ownsRouter
             ? Router.GracefulStop(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default)
             : Task.CompletedTask;

@@ -31,6 +31,36 @@ internal sealed class SingleCall<T>(Func<object, T> convert, Action<T>? callback
             return;
         }
 
+        if (callback is null)
+        {
+            DeliverNow(message);
+        }
+        else
+        {
+            // User code never runs in the thread that delivers replies (possibly the router's).
+            ThreadPool.UnsafeQueueUserWorkItem(state => DeliverNow(state!), message);
+        }
+    }
+
+    public override void Fail(Exception failure)
+    {
+        if (Interlocked.Exchange(ref _answered, 1) != 0)
+        {
+            return;
+        }
+
+        if (errorCallback is null)
+        {
+            FailNow(failure);
+        }
+        else
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(state => FailNow((Exception)state!), failure);
+        }
+    }
+
+    private void DeliverNow(object message)
+    {
         T value;
         try
         {
@@ -47,13 +77,8 @@ internal sealed class SingleCall<T>(Func<object, T> convert, Action<T>? callback
         _completion.TrySetResult(value);
     }
 
-    public override void Fail(Exception failure)
+    private void FailNow(Exception failure)
     {
-        if (Interlocked.Exchange(ref _answered, 1) != 0)
-        {
-            return;
-        }
-
         try
         {
             errorCallback?.Invoke(failure);
@@ -134,23 +159,40 @@ internal sealed class ReplyInbox : UntypedActor
                 _calls.Take(id)?.Fail(new InvalidOperationException(
                     $"The node serving this call ({terminated.ActorRef.Path.Address}) was lost before it answered; the call may be submitted again."));
                 break;
-            case MapPart part:
-                _calls.Peek(part.RequestId)?.Deliver(part);
-                break;
-            case MapResult result:
-                _calls.Take(result.RequestId)?.Deliver(result);
-                break;
-            case ApplyResult result:
-                _calls.Take(result.RequestId)?.Deliver(result);
-                break;
-            case Status.Failure { State: long id } failure:
-                _calls.Take(id)?.Fail(failure.Cause);
-                break;
             default:
-                Unhandled(message);
+                if (!_calls.Dispatch(message))
+                {
+                    Unhandled(message);
+                }
+
                 break;
         }
     }
+}
+
+/// <summary>
+/// The reply address of a pool that owns its router: no mailbox and no thread hop, replies complete their calls in
+/// the replying actor's thread (as Akka's own Ask does). User callbacks never run there: they are queued.
+/// </summary>
+internal sealed class DirectReplyRef : MinimalActorRef
+{
+    private readonly PendingCalls _calls;
+
+    public DirectReplyRef(IActorRefProvider provider, PendingCalls calls)
+    {
+        Provider = provider;
+        Path = provider.TempPath();
+        _calls = calls;
+        provider.RegisterTempActor(this, Path);
+    }
+
+    public override ActorPath Path { get; }
+
+    public override IActorRefProvider Provider { get; }
+
+    public override void Stop() => Provider.UnregisterTempActor(Path);
+
+    protected override void TellInternal(object message, IActorRef sender) => _calls.Dispatch(message);
 }
 
 /// <summary>The calls a facade has outstanding, by request id.</summary>
@@ -174,6 +216,28 @@ internal sealed class PendingCalls
     }
 
     public PendingCall? Peek(long id) => _calls.GetValueOrDefault(id);
+
+    /// <summary>Hands a reply to the call it answers; false for a message that is not a reply.</summary>
+    public bool Dispatch(object message)
+    {
+        switch (message)
+        {
+            case MapPart part:
+                Peek(part.RequestId)?.Deliver(part);
+                return true;
+            case MapResult result:
+                Take(result.RequestId)?.Deliver(result);
+                return true;
+            case ApplyResult result:
+                Take(result.RequestId)?.Deliver(result);
+                return true;
+            case Status.Failure { State: long id } failure:
+                Take(id)?.Fail(failure.Cause);
+                return true;
+            default:
+                return false;
+        }
+    }
 
     public PendingCall? Take(long id)
     {
