@@ -11,4 +11,9 @@ var root = new RootCommand("ActorPool.Node: Python's multiprocessing.Pool on Akk
     FunctionsCommand.Create(),
     BenchCommand.Create(),
 };
-return await root.Parse(args).InvokeAsync();
+var parse = root.Parse(args);
+// Signals belong to the commands (a node leaves the cluster through CoordinatedShutdown); System.CommandLine's own
+// handler would race Akka's and force an exit mid-leave.
+var exit = await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+// Bad usage exits 2, so scripts can tell it from a failed run (1).
+return parse.Errors.Count > 0 ? 2 : exit;

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using ActorPool.Internal;
+using Akka.Actor;
 
 namespace ActorPool;
 
@@ -86,7 +87,8 @@ public sealed partial class Pool
         Func<long, T[], ReplyMode, Map> request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // A segment holds enough chunks to keep every worker busy twice over; each is one streaming request.
-        var segmentSize = (int)Math.Min(Math.Max((long)chunkSize * Processes * 2, chunkSize), Math.Max(chunkSize, 1 << 20));
+        var workers = Math.Max(Processes, await CountWorkersAsync(cancellationToken).ConfigureAwait(false));
+        var segmentSize = (int)Math.Min(Math.Max((long)chunkSize * workers * 2, chunkSize), Math.Max(chunkSize, 1 << 20));
         var events = Channel.CreateUnbounded<StreamEvent<TResult>>(new UnboundedChannelOptions { SingleReader = true });
         var segments = new LinkedList<Segment<TResult>>();
         var byId = new Dictionary<long, Segment<TResult>>();
@@ -213,6 +215,27 @@ public sealed partial class Pool
             }
 
             _calls.Take(guard.Id);
+        }
+    }
+
+    /// <summary>
+    /// The workers behind this pool's router: across a cluster there are more than <see cref="Processes"/> (the
+    /// workers per node). A router elsewhere is not asked; <see cref="Processes"/> stands.
+    /// </summary>
+    private async Task<int> CountWorkersAsync(CancellationToken cancellationToken)
+    {
+        if (!_ownsRouter)
+        {
+            return Processes;
+        }
+
+        try
+        {
+            return (await Router.Ask<WorkerCount>(CountWorkers.Instance, TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false)).Workers;
+        }
+        catch (AskTimeoutException)
+        {
+            return Processes;
         }
     }
 

@@ -34,7 +34,7 @@ internal sealed class PeakMemory : IDisposable
     private void Sample()
     {
         using var process = Process.GetCurrentProcess();
-        while (!_stopped)
+        do
         {
             process.Refresh();
             var current = process.WorkingSet64;
@@ -45,5 +45,10 @@ internal sealed class PeakMemory : IDisposable
 
             Thread.Sleep(5);
         }
+        while (!_stopped);
+
+        // One last look, so a scenario shorter than the interval is measured too.
+        process.Refresh();
+        Interlocked.Exchange(ref _peak, Math.Max(Interlocked.Read(ref _peak), process.WorkingSet64));
     }
 }

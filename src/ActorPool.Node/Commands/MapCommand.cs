@@ -45,8 +45,12 @@ internal static class MapCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(MapRequest request, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(MapRequest request, CancellationToken commandToken)
     {
+        // Ctrl+C or SIGTERM stops the map (and the client leaves the cluster) instead of killing the process mid-write.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(commandToken);
+        using var signals = Shutdown.OnSignals(stop);
+        var cancellationToken = stop.Token;
         PoolFunctionInfo function;
         IEnumerable<object?> items;
         try

@@ -23,6 +23,23 @@ internal static class Shutdown
         return new Registrations(registrations);
     }
 
+    /// <summary>SIGTERM and Ctrl+C cancel <paramref name="stop"/>, for commands that end by themselves once cancelled.</summary>
+    public static IDisposable OnSignals(CancellationTokenSource stop)
+    {
+        void Cancel(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            Console.Error.WriteLine($"{context.Signal}: stopping");
+            stop.Cancel();
+        }
+
+        return new Registrations(
+        [
+            PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel),
+            PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel),
+        ]);
+    }
+
     /// <summary>Leaves the cluster and waits, at most <paramref name="timeout"/>, for the system to stop.</summary>
     public static async Task LeaveAsync(ActorSystem system, TimeSpan timeout)
     {

@@ -101,6 +101,17 @@ internal sealed record RequestAccepted(long RequestId);
 /// <summary>Caller to router: stop the request with this id that the sender submitted.</summary>
 internal sealed record CancelRequest(long RequestId);
 
+/// <summary>Caller to router, in-process only: how many workers are there now? Answered with a <see cref="WorkerCount"/>.</summary>
+internal sealed class CountWorkers
+{
+    public static readonly CountWorkers Instance = new();
+
+    private CountWorkers() { }
+}
+
+/// <summary>Router to caller: the workers it deals to now (all nodes together).</summary>
+internal sealed record WorkerCount(int Workers);
+
 /// <summary>Caller to router: refuse new work from now on; outstanding work finishes.</summary>
 internal sealed class ClosePool
 {

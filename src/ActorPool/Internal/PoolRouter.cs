@@ -58,6 +58,7 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
         Receive<CancelRequest>(cancel => Cancel(cancel.RequestId, Sender));
         Receive<NoWorkersCheck>(_ => FailIfNoWorkers());
         Receive<ClosePool>(_ => _closed = true);
+        Receive<CountWorkers>(_ => Sender.Tell(new WorkerCount(_slots.Count)));
         Receive<TerminatePool>(_ => Terminate());
     }
 

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Globalization;
+using Xunit.Abstractions;
+
+namespace ActorPool.Tests.EndToEnd;
+
+/// <summary>
+/// A cluster of real <c>ActorPool.Node node</c> processes on 127.0.0.1, on ports found free at test time. The first
+/// node is the only seed and forms the cluster. Disposing the cluster kills every node still running.
+/// </summary>
+internal sealed class TestCluster : IDisposable
+{
+    /// <summary>How long starting a node and seeing it Up may take, even on a loaded 2-core machine.</summary>
+    public static readonly TimeSpan UpBound = TimeSpan.FromSeconds(60);
+
+    private readonly List<NodeProcess> _nodes = [];
+
+    private TestCluster(string name, int[] ports)
+    {
+        Name = name;
+        Addresses = ports.Select(Address).ToArray();
+        Ports = ports;
+    }
+
+    /// <summary>Names the nodes in failure messages.</summary>
+    public string Name { get; }
+
+    /// <summary>The nodes, the seed first.</summary>
+    public IReadOnlyList<NodeProcess> Nodes => _nodes;
+
+    /// <summary>The nodes' ports, in <see cref="Nodes"/> order.</summary>
+    public IReadOnlyList<int> Ports { get; }
+
+    /// <summary>The nodes' addresses (<c>akka.tcp://actorpool@127.0.0.1:PORT</c>), in <see cref="Nodes"/> order.</summary>
+    public IReadOnlyList<string> Addresses { get; }
+
+    /// <summary>The value of <c>--seeds</c>: the first node, which lists itself first and so forms the cluster.</summary>
+    public string Seeds => Addresses[0];
+
+    /// <summary>A node's address on 127.0.0.1.</summary>
+    public static string Address(int port) => $"akka.tcp://actorpool@127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>
+    /// Starts <paramref name="size"/> worker nodes and waits until each is Up and the seed has seen every one Up.
+    /// The seed starts first: a node that asks a seed not yet listening retries only after ~10 s, so the others are
+    /// started together once the seed is up.
+    /// </summary>
+    public static async Task<TestCluster> StartAsync(string name, int size, ITestOutputHelper? log = null, params string[] nodeOptions)
+    {
+        var clock = Stopwatch.StartNew();
+        var cluster = new TestCluster(name, FreePorts.Take(size));
+        try
+        {
+            cluster.StartNode(0, nodeOptions);
+            await WaitUpAsync(cluster._nodes[0], cluster.Addresses[0]).ConfigureAwait(false);
+            for (var i = 1; i < size; i++)
+            {
+                cluster.StartNode(i, nodeOptions);
+            }
+
+            await Task.WhenAll(cluster._nodes.Skip(1).Select((node, i) => WaitUpAsync(node, cluster.Addresses[i + 1]))).ConfigureAwait(false);
+            await Task.WhenAll(cluster.Addresses.Select(address => cluster.WaitForMemberEventAsync(cluster._nodes[0], "member up", address))).ConfigureAwait(false);
+            log?.WriteLine($"cluster '{name}' of {size} nodes up in {clock.Elapsed.TotalSeconds:0.0} s: {string.Join(", ", cluster.Ports)}");
+            return cluster;
+        }
+        catch
+        {
+            cluster.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Starts one more node that joins this cluster through its seed, and waits until it is Up.</summary>
+    public async Task<(NodeProcess Node, string Address)> JoinNodeAsync(string name, params string[] nodeOptions)
+    {
+        var port = FreePorts.Take(1)[0];
+        var address = Address(port);
+        var node = NodeProcess.Start(name, ["node", "--port", port.ToString(CultureInfo.InvariantCulture), "--seeds", Seeds, .. nodeOptions]);
+        try
+        {
+            await WaitUpAsync(node, address).ConfigureAwait(false);
+            return (node, address);
+        }
+        catch
+        {
+            node.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Waits until <paramref name="node"/> logs <c>[cluster] EVENT: ADDRESS</c>, e.g. <c>member removed</c>.</summary>
+    public Task<string> WaitForMemberEventAsync(NodeProcess node, string memberEvent, string address) =>
+        WaitForMemberEventAsync(node, memberEvent, address, UpBound);
+
+    /// <inheritdoc cref="WaitForMemberEventAsync(NodeProcess, string, string)"/>
+    public static Task<string> WaitForMemberEventAsync(NodeProcess node, string memberEvent, string address, TimeSpan timeout) =>
+        node.WaitForStderrAsync(line => line.StartsWith($"[cluster] {memberEvent}: {address} ", StringComparison.Ordinal), timeout,
+            $"'[cluster] {memberEvent}: {address}'");
+
+    /// <summary>Everything every node printed on stderr, for a failure message.</summary>
+    public string Describe() => string.Join(Environment.NewLine, _nodes.Select(n => n.Describe(stderrLines: 30)));
+
+    /// <summary>Kills every node still running.</summary>
+    public void Dispose()
+    {
+        // Kill them all first, then wait: quicker than one after another, and no node outlives a failed test.
+        Parallel.ForEach(_nodes, node => node.Dispose());
+    }
+
+    private static Task<string> WaitUpAsync(NodeProcess node, string address) =>
+        node.WaitForStderrAsync(line => line.StartsWith($"node up: {address} ", StringComparison.Ordinal), UpBound, $"'node up: {address}'");
+
+    private void StartNode(int index, string[] nodeOptions) =>
+        _nodes.Add(NodeProcess.Start($"{Name}-node{index}",
+            ["node", "--port", Ports[index].ToString(CultureInfo.InvariantCulture), "--seeds", Seeds, .. nodeOptions]));
+}
