@@ -8,14 +8,14 @@ public sealed partial class Pool
     /// <typeparam name="T">The item type.</typeparam>
     /// <typeparam name="TResult">The function's result.</typeparam>
     /// <param name="function">A static <see cref="PoolFunctionAttribute"/> method, or (in-process pools) any delegate.</param>
-    /// <param name="items">The input; it is read whole before any work is sent, and an exception it throws surfaces as itself.</param>
+    /// <param name="items">The input; it is read whole before any work is sent (an array is used as it is: this call blocks until done), and an exception it throws surfaces as itself.</param>
     /// <param name="chunkSize">Items per chunk; by default <c>ceil(items / (4 × workers))</c>.</param>
     /// <returns>One result per item, in input order.</returns>
     /// <exception cref="PoolTaskException">A call threw: the first failure, reported after every chunk has finished.</exception>
     /// <exception cref="PoolClosedException">The pool is closed or terminated.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="chunkSize"/> is less than 1.</exception>
     public IReadOnlyList<TResult> Map<T, TResult>(Func<T, TResult> function, IEnumerable<T> items, int? chunkSize = null) =>
-        MapAsync(function, items, chunkSize).GetAwaiter().GetResult();
+        MapCore(DelegateFunctions.For(function, function, typeof(T)), items, chunkSize, null, null, default, borrowArray: true).GetAwaiter().GetResult();
 
     /// <summary>Applies <paramref name="function"/> to every item. Like <c>pool.map_async(f, items, callback=…, error_callback=…)</c>.</summary>
     /// <typeparam name="T">The item type.</typeparam>
@@ -45,7 +45,8 @@ public sealed partial class Pool
     /// <exception cref="PoolClosedException">The pool is closed or terminated.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="chunkSize"/> is less than 1.</exception>
     public IReadOnlyList<TResult> StarMap<T1, T2, TResult>(Func<T1, T2, TResult> function, IEnumerable<(T1, T2)> items, int? chunkSize = null) =>
-        StarMapAsync(function, items, chunkSize).GetAwaiter().GetResult();
+        MapCore(DelegateFunctions.For<(T1, T2), TResult>(function, p => function(p.Item1, p.Item2), typeof(T1), typeof(T2)),
+            items, chunkSize, null, null, default, borrowArray: true).GetAwaiter().GetResult();
 
     /// <summary>Calls <paramref name="function"/> with the values of every tuple and waits for the results, in input order. Like <c>pool.starmap(f, tuples)</c>.</summary>
     /// <typeparam name="T1">The first parameter.</typeparam>
@@ -60,7 +61,8 @@ public sealed partial class Pool
     /// <exception cref="PoolClosedException">The pool is closed or terminated.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="chunkSize"/> is less than 1.</exception>
     public IReadOnlyList<TResult> StarMap<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> function, IEnumerable<(T1, T2, T3)> items, int? chunkSize = null) =>
-        StarMapAsync(function, items, chunkSize).GetAwaiter().GetResult();
+        MapCore(DelegateFunctions.For<(T1, T2, T3), TResult>(function, p => function(p.Item1, p.Item2, p.Item3), typeof(T1), typeof(T2), typeof(T3)),
+            items, chunkSize, null, null, default, borrowArray: true).GetAwaiter().GetResult();
 
     /// <summary>Calls <paramref name="function"/> with the values of every tuple. Like <c>pool.starmap_async(f, tuples, callback=…, error_callback=…)</c>.</summary>
     /// <typeparam name="T1">The first parameter.</typeparam>
@@ -102,7 +104,7 @@ public sealed partial class Pool
             items, chunkSize, callback, errorCallback, cancellationToken);
 
     private Task<IReadOnlyList<TResult>> MapCore<TArg, TResult>(FunctionInvoker<TArg, TResult> function, IEnumerable<TArg> items, int? chunkSize,
-        Action<IReadOnlyList<TResult>>? callback, Action<Exception>? errorCallback, CancellationToken cancellationToken)
+        Action<IReadOnlyList<TResult>>? callback, Action<Exception>? errorCallback, CancellationToken cancellationToken, bool borrowArray = false)
     {
         ArgumentNullException.ThrowIfNull(items);
         if (chunkSize is { } size)
@@ -112,7 +114,9 @@ public sealed partial class Pool
 
         EnsureOpen();
         // Read the input here, on the caller's thread, so its exceptions surface as themselves.
-        var arguments = items.ToArray();
+        // Python copies the input (list(iterable)); so do we, except for an array given to a blocking call: the caller
+        // cannot change it before the call returns, and copying 8 MB of fresh pages costs as much as mapping it.
+        var arguments = borrowArray && items is TArg[] array ? array : items.ToArray();
         var call = new SingleCall<IReadOnlyList<TResult>>(
             reply => TypedItems.ToArray<TResult>(((MapResult)reply).Values), callback, errorCallback);
         if (arguments.Length == 0)

@@ -32,8 +32,12 @@ internal abstract class FunctionInvoker
 
     public abstract Type ResultType { get; }
 
-    /// <summary>Runs <paramref name="count"/> items from <paramref name="offset"/>; stops at the first item that throws.</summary>
-    public abstract ChunkOutcome Run(Array items, int offset, int count);
+    /// <summary>
+    /// Runs <paramref name="count"/> items from <paramref name="offset"/>; stops at the first item that throws. With a
+    /// <paramref name="destination"/> of the result type, results are written into it at the same offset (an
+    /// in-process map's one result array) and it is returned as the values; otherwise a new array is.
+    /// </summary>
+    public abstract ChunkOutcome Run(Array items, int offset, int count, Array? destination = null);
 
     /// <summary>Runs every item as a call of its own: a failing item leaves its value at default and is reported.</summary>
     public abstract (Array Values, List<(int Index, Exception Failure)> Failures) RunEach(Array items);
@@ -104,16 +108,17 @@ internal sealed class FunctionInvoker<TArg, TResult> : FunctionInvoker
 
     public override Type ResultType => typeof(TResult);
 
-    public override ChunkOutcome Run(Array items, int offset, int count)
+    public override ChunkOutcome Run(Array items, int offset, int count, Array? destination = null)
     {
+        var target = offset;
         var arguments = items as TArg[] ?? ConvertAll(items, offset, count, out offset);
-        var results = new TResult[count];
+        var (results, start) = destination is TResult[] shared ? (shared, target) : (new TResult[count], 0);
         var i = 0;
         try
         {
             for (; i < count; i++)
             {
-                results[i] = _function(arguments[offset + i]);
+                results[start + i] = _function(arguments[offset + i]);
             }
         }
         catch (Exception ex)

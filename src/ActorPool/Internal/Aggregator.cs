@@ -13,6 +13,9 @@ internal sealed record RequestInfo(
     int ChunkSize,
     TimeSpan? Timeout)
 {
+    /// <summary>The one result array in-process workers write into (whole maps whose result type is known here).</summary>
+    public Array? Destination { get; init; }
+
     public int ChunkCount => (ItemCount + ChunkSize - 1) / ChunkSize;
 
     public int ChunkLength(int index) => Math.Min(ChunkSize, ItemCount - (index * ChunkSize));
@@ -78,7 +81,12 @@ internal sealed class Aggregator : ReceiveActor, IWithTimers
         }
 
         var length = _request.ChunkLength(index);
-        if (result.PartOffset == 0 && result.Values.Length == length)
+        if (ReferenceEquals(result.Values, _request.Destination))
+        {
+            // Written in place by an in-process worker: nothing to keep or copy.
+            _chunkValues[index] = null;
+        }
+        else if (result.PartOffset == 0 && result.Values.Length == length)
         {
             _chunkValues[index] = result.Values;
         }
@@ -88,7 +96,7 @@ internal sealed class Aggregator : ReceiveActor, IWithTimers
             Array.Copy(result.Values, 0, _chunkValues[index]!, result.PartOffset, result.Values.Length);
         }
 
-        _received[index] += result.Values.Length;
+        _received[index] += ReferenceEquals(result.Values, _request.Destination) ? length : result.Values.Length;
         if (_received[index] >= length)
         {
             Complete(index);
@@ -167,15 +175,19 @@ internal sealed class Aggregator : ReceiveActor, IWithTimers
 
     private Array Concatenate()
     {
-        if (_chunkValues.Length == 1)
+        if (_chunkValues.Length == 1 && _chunkValues[0] is { } only)
         {
-            return _chunkValues[0]!;
+            return only;
         }
 
-        var all = Array.CreateInstance(_chunkValues[0]!.GetType().GetElementType()!, _request.ItemCount);
+        // Chunks written in place are already there; the others (from other nodes) are copied in.
+        var all = _request.Destination ?? Array.CreateInstance(_chunkValues.First(v => v is not null)!.GetType().GetElementType()!, _request.ItemCount);
         for (var i = 0; i < _chunkValues.Length; i++)
         {
-            Array.Copy(_chunkValues[i]!, 0, all, i * _request.ChunkSize, _chunkValues[i]!.Length);
+            if (_chunkValues[i] is { } values)
+            {
+                Array.Copy(values, 0, all, i * _request.ChunkSize, values.Length);
+            }
         }
 
         return all;

@@ -26,6 +26,12 @@ internal sealed record Chunk(long RequestKey, int Index, int Attempt, string Fun
 
     /// <summary>The items already encoded, when the router checked them before sending them to another node.</summary>
     public byte[]? EncodedItems { get; init; }
+
+    /// <summary>
+    /// In-process only: the request's one result array. The worker writes its results there at <see cref="Offset"/>
+    /// and answers with the array itself, so a large map allocates and copies its results once, not per chunk.
+    /// </summary>
+    public Array? Destination { get; init; }
 }
 
 /// <summary>

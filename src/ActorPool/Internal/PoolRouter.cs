@@ -133,6 +133,11 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
 
         var size = chunkSize ?? _setup.DefaultChunkSize ?? DefaultChunkSize(arguments);
         var info = new RequestInfo(++_nextKey, requestId, reply, mode, function, arguments.Length, size, timeout ?? _setup.DefaultTimeout);
+        if (mode == ReplyMode.Whole && info.ChunkCount > 1 && (local ?? TryResolve(function)) is { } known)
+        {
+            info = info with { Destination = Array.CreateInstance(known.ResultType, arguments.Length) };
+        }
+
         // A request of one chunk (every apply, small maps) needs no reassembly: the router answers it itself,
         // saving an actor and three messages per call.
         var direct = info.ChunkCount == 1 && mode is ReplyMode.Single or ReplyMode.Whole;
@@ -233,6 +238,7 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
             var chunk = new Chunk(info.Key, index, attempt, info.Function, request.Arguments, offset, info.ChunkLength(index))
             {
                 LocalFunction = request.Local,
+                Destination = slot.IsRemote ? null : info.Destination,
             };
             if (slot.IsRemote && !TryEncode(request, ref chunk))
             {

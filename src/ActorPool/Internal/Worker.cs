@@ -165,7 +165,7 @@ internal sealed class Worker : UntypedActor
         ChunkOutcome outcome;
         try
         {
-            outcome = function.Run(chunk.Items, chunk.Offset, chunk.Count);
+            outcome = function.Run(chunk.Items, chunk.Offset, chunk.Count, chunk.Destination);
         }
         catch (ArgumentException ex)
         {
