@@ -24,6 +24,9 @@ internal static class FunctionRegistry
         }
     }
 
+    /// <summary>How many functions are registered (cheap: no copy, no sort).</summary>
+    public static int Count => Functions.Count;
+
     public static IReadOnlyCollection<FunctionInvoker> All => Functions.Values.OrderBy(f => f.Name, StringComparer.Ordinal).ToArray();
 
     /// <summary>Finds a function by wire name; throws <see cref="PoolFunctionException"/> when it is not on the allow-list.</summary>

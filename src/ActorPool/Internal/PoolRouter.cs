@@ -170,7 +170,7 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
             return typed.Array;
         }
 
-        var invoker = local ?? (FunctionRegistry.All.Count > 0 ? TryResolve(function) : null);
+        var invoker = local ?? (FunctionRegistry.Count > 0 ? TryResolve(function) : null);
         return invoker is not null ? invoker.ToArguments(items) : items.ToArray();
     }
 

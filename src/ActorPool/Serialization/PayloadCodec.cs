@@ -307,12 +307,12 @@ internal static class PayloadCodec
     /// <summary>Rebuilds the allow-list when functions were registered since it was last built.</summary>
     private static void RefreshAllowList()
     {
-        var functions = FunctionRegistry.All;
-        if (functions.Count == Volatile.Read(ref _registeredFunctions))
+        if (FunctionRegistry.Count == Volatile.Read(ref _registeredFunctions))
         {
             return;
         }
 
+        var functions = FunctionRegistry.All;
         foreach (var type in Primitives)
         {
             Allow(type);
