@@ -24,6 +24,7 @@ internal sealed class Worker : UntypedActor
     private WorkerContext _context = null!;
     private bool _initialized;
     private string? _lastFunction;
+    private TaskFailure? _preparationFailure;
     private int _tasks;
 
     public Worker(WorkerOptions options)
@@ -113,22 +114,11 @@ internal sealed class Worker : UntypedActor
 
     private BatchResult Execute(Batch batch)
     {
-        FunctionInvoker function;
-        try
+        if (Prepare(batch.Function, batch.LocalFunction) is not { } function)
         {
-            function = batch.LocalFunction ?? FunctionRegistry.Resolve(batch.Function, _node);
-            if (!_initialized)
-            {
-                _options.Initializer?.Invoke();
-                _initialized = true;
-            }
-        }
-        catch (Exception ex)
-        {
-            return Failed(batch, TaskFailure.From(batch.Function, ex));
+            return Failed(batch, _preparationFailure!);
         }
 
-        _lastFunction = function.Name;
         try
         {
             var (values, failures) = function.RunEach(batch.Items);
@@ -141,27 +131,41 @@ internal sealed class Worker : UntypedActor
         }
     }
 
-    private static BatchResult Failed(Batch batch, TaskFailure failure) =>
-        new(batch.Keys, batch.Attempts, new object?[batch.Keys.Length], batch.Keys.Select((_, i) => new BatchFailure(i, failure)).ToArray());
-
-    private object Execute(Chunk chunk)
+    /// <summary>
+    /// Finds the function (on this node's allow-list unless it is a local closure) and runs the initializer before
+    /// this incarnation's first task; null, with <see cref="_preparationFailure"/> set, when either fails.
+    /// </summary>
+    private FunctionInvoker? Prepare(string name, FunctionInvoker? local)
     {
-        FunctionInvoker function;
         try
         {
-            function = chunk.LocalFunction ?? FunctionRegistry.Resolve(chunk.Function, _node);
+            var function = local ?? FunctionRegistry.Resolve(name, _node);
             if (!_initialized)
             {
                 _options.Initializer?.Invoke();
                 _initialized = true;
             }
+
+            _lastFunction = function.Name;
+            return function;
         }
         catch (Exception ex)
         {
-            return new ChunkFailed(chunk.RequestKey, chunk.Index, chunk.Attempt, 0, TaskFailure.From(chunk.Function, ex));
+            _preparationFailure = TaskFailure.From(name, ex);
+            return null;
+        }
+    }
+
+    private static BatchResult Failed(Batch batch, TaskFailure failure) =>
+        new(batch.Keys, batch.Attempts, new object?[batch.Keys.Length], batch.Keys.Select((_, i) => new BatchFailure(i, failure)).ToArray());
+
+    private object Execute(Chunk chunk)
+    {
+        if (Prepare(chunk.Function, chunk.LocalFunction) is not { } function)
+        {
+            return new ChunkFailed(chunk.RequestKey, chunk.Index, chunk.Attempt, 0, _preparationFailure!);
         }
 
-        _lastFunction = function.Name;
         ChunkOutcome outcome;
         try
         {

@@ -93,8 +93,8 @@ public sealed class ActorPoolSerializer : SerializerWithStringManifest
             CancelManifest => new CancelRequest(reader.ReadInt64()),
             WorkerOptionsManifest => new WorkerOptions(ReadNullableInt(reader), null),
             AcceptedManifest => new RequestAccepted(reader.ReadInt64()),
-            BatchManifest => new Batch(reader.ReadString(), ReadLongs(reader), ReadInts(reader), PayloadCodec.ReadArray(reader)),
-            BatchResultManifest => new BatchResult(ReadLongs(reader), ReadInts(reader), PayloadCodec.ReadArray(reader), ReadBatchFailures(reader)),
+            BatchManifest => new Batch(reader.ReadString(), ReadRaw<long>(reader), ReadRaw<int>(reader), PayloadCodec.ReadArray(reader)),
+            BatchResultManifest => new BatchResult(ReadRaw<long>(reader), ReadRaw<int>(reader), PayloadCodec.ReadArray(reader), ReadBatchFailures(reader)),
             _ => throw new System.Runtime.Serialization.SerializationException($"ActorPoolSerializer does not know manifest '{manifest}'."),
         };
     }
@@ -173,8 +173,8 @@ public sealed class ActorPoolSerializer : SerializerWithStringManifest
                 break;
             case Batch batch:
                 writer.Write(batch.Function);
-                WriteLongs(writer, batch.Keys);
-                WriteInts(writer, batch.Attempts);
+                WriteRaw(writer, batch.Keys);
+                WriteRaw(writer, batch.Attempts);
                 if (batch.EncodedItems is { } encodedItems)
                 {
                     writer.Write(encodedItems);
@@ -186,8 +186,8 @@ public sealed class ActorPoolSerializer : SerializerWithStringManifest
 
                 break;
             case BatchResult result:
-                WriteLongs(writer, result.Keys);
-                WriteInts(writer, result.Attempts);
+                WriteRaw(writer, result.Keys);
+                WriteRaw(writer, result.Attempts);
                 PayloadCodec.WriteArray(writer, result.Values, 0, result.Values.Length);
                 writer.Write(result.Failures.Count);
                 foreach (var failure in result.Failures)
@@ -225,28 +225,15 @@ public sealed class ActorPoolSerializer : SerializerWithStringManifest
         return failures;
     }
 
-    private static void WriteLongs(BinaryWriter writer, long[] values)
+    private static void WriteRaw<T>(BinaryWriter writer, T[] values) where T : unmanaged
     {
         writer.Write(values.Length);
         writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
     }
 
-    private static long[] ReadLongs(BinaryReader reader)
+    private static T[] ReadRaw<T>(BinaryReader reader) where T : unmanaged
     {
-        var values = new long[reader.ReadInt32()];
-        reader.BaseStream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
-        return values;
-    }
-
-    private static void WriteInts(BinaryWriter writer, int[] values)
-    {
-        writer.Write(values.Length);
-        writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
-    }
-
-    private static int[] ReadInts(BinaryReader reader)
-    {
-        var values = new int[reader.ReadInt32()];
+        var values = new T[reader.ReadInt32()];
         reader.BaseStream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
         return values;
     }
