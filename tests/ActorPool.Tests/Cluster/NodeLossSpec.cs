@@ -42,3 +42,40 @@ public sealed class NodeLossSpec : IAsyncLifetime
         Assert.Equal(items, results);
     }
 }
+
+/// <summary>When every worker node is gone, calls fail with a clear error after no-workers-timeout instead of waiting forever.</summary>
+[Collection("cluster")]
+public sealed class NoWorkersSpec : IAsyncLifetime
+{
+    private const string QuickTimeout = "akka.loglevel = WARNING\nactorpool.no-workers-timeout = 2s";
+    private ActorSystem _client = null!;
+    private ActorSystem _worker = null!;
+
+    public async Task InitializeAsync()
+    {
+        _worker = ActorSystem.Create(NodeConfig.SystemName, NodeConfig.Member(0, [], ["worker"], 2, QuickTimeout));
+        var seed = Akka.Cluster.Cluster.Get(_worker).SelfAddress;
+        Akka.Cluster.Cluster.Get(_worker).Join(seed);
+        _client = ActorSystem.Create(NodeConfig.SystemName, NodeConfig.Member(0, [seed.ToString()], ["client"], 2, QuickTimeout));
+        await ThreeNodeCluster.Until(() => Akka.Cluster.Cluster.Get(_client).State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up) == 2,
+            "the client and the worker node to be up");
+    }
+
+    public async Task DisposeAsync() =>
+        await Task.WhenAll(new[] { _client, _worker }.Select(s => s.Terminate().WaitAsync(ThreeNodeCluster.Bound).ContinueWith(_ => { }, TaskScheduler.Default)));
+
+    [Fact]
+    public async Task Calls_fail_clearly_when_the_last_worker_node_has_left()
+    {
+        var pool = Pool.Create(_client, new PoolOptions { Processes = 2 });
+        Assert.Equal(new[] { 4L, 9L }, await pool.MapAsync(SampleFunctions.Square, new[] { 2L, 3L }).WaitAsync(ThreeNodeCluster.Bound));
+
+        await CoordinatedShutdown.Get(_worker).Run(CoordinatedShutdown.ClrExitReason.Instance).WaitAsync(ThreeNodeCluster.Bound);
+        await ThreeNodeCluster.Until(() => Akka.Cluster.Cluster.Get(_client).State.Members.Count == 1, "the worker node to be removed");
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            pool.MapAsync(SampleFunctions.Square, new[] { 5L, 6L }).WaitAsync(ThreeNodeCluster.Bound));
+        Assert.Contains("No pool workers are left", error.Message);
+        pool.Terminate();
+    }
+}
