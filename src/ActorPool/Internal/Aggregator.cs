@@ -62,6 +62,20 @@ internal sealed class Aggregator : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
+    /// <summary>A fault here (values of an unexpected type from another node, say) fails the call; a restart would lose it.</summary>
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        try
+        {
+            return base.AroundReceive(receive, message);
+        }
+        catch (Exception ex) when (!_finished)
+        {
+            Finish(new InvalidOperationException($"The pool could not put together the results of '{_request.Function}': {ex.Message}", ex));
+            return true;
+        }
+    }
+
     protected override void PreStart()
     {
         Replies.Accepted(_request, Self, Context.System);

@@ -140,7 +140,8 @@ internal sealed class StreamCall<T>(ChannelWriter<StreamEvent<T>> writer) : Pend
 internal sealed class ReplyInbox : UntypedActor
 {
     private readonly PendingCalls _calls;
-    private readonly Dictionary<IActorRef, long> _remoteAggregators = [];
+    /// <summary>Remote actors holding our calls (aggregators, or a router answering one-chunk calls itself), and those calls.</summary>
+    private readonly Dictionary<IActorRef, HashSet<long>> _holders = [];
 
     public ReplyInbox(PendingCalls calls) => _calls = calls;
 
@@ -149,15 +150,30 @@ internal sealed class ReplyInbox : UntypedActor
         switch (message)
         {
             case RequestAccepted accepted when _calls.Peek(accepted.RequestId) is not null:
-                // The call is served on another node: if that node dies, fail the call instead of waiting forever.
-                _remoteAggregators[Sender] = accepted.RequestId;
-                Context.Watch(Sender);
+                // The call is served on another node: if the holder dies, fail its calls instead of waiting forever.
+                if (!_holders.TryGetValue(Sender, out var held))
+                {
+                    _holders[Sender] = held = [];
+                    Context.Watch(Sender);
+                }
+
+                if (held.Count >= 1024)
+                {
+                    // Forget calls answered since; only those still waiting matter when the holder dies.
+                    held.RemoveWhere(id => _calls.Peek(id) is null);
+                }
+
+                held.Add(accepted.RequestId);
                 break;
             case RequestAccepted:
                 break;
-            case Terminated terminated when _remoteAggregators.Remove(terminated.ActorRef, out var id):
-                _calls.Take(id)?.Fail(new InvalidOperationException(
-                    $"The node serving this call ({terminated.ActorRef.Path.Address}) was lost before it answered; the call may be submitted again."));
+            case Terminated terminated when _holders.Remove(terminated.ActorRef, out var lost):
+                foreach (var id in lost)
+                {
+                    _calls.Take(id)?.Fail(new InvalidOperationException(
+                        $"The node serving this call ({terminated.ActorRef.Path.Address}) was lost before it answered; the call may be submitted again."));
+                }
+
                 break;
             default:
                 if (!_calls.Dispatch(message))

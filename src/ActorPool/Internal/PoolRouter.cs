@@ -71,7 +71,6 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
         Timers.StartPeriodicTimer(nameof(RefreshRoutees), RefreshRoutees.Instance, _setup.Settings.RouteeRefreshInterval);
     }
 
-    /// <summary>A request the router cannot take fails alone: the router must never restart, or every other call would be lost.</summary>
     /// <summary>Should the router itself fail, no caller is left waiting: every outstanding request fails now.</summary>
     protected override void PreRestart(Exception reason, object message)
     {
@@ -84,6 +83,7 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
         base.PreRestart(reason, message);
     }
 
+    /// <summary>A request the router cannot take fails alone: the router must never restart, or every other call would be lost.</summary>
     private void SubmitSafely(string function, IReadOnlyList<object?> items, FunctionInvoker? local, int? chunkSize,
         ReplyMode mode, long requestId, IActorRef? replyTo, TimeSpan? timeout, bool admitted)
     {
@@ -156,7 +156,7 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
         _rotation.AddLast(request.Node);
         if (_slots.Count == 0)
         {
-            Timers.StartSingleTimer(nameof(NoWorkersCheck), NoWorkersCheck.Instance, _setup.Settings.NoWorkersTimeout);
+            ExpectWorkers();
         }
 
         Pump();
@@ -261,6 +261,12 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
     private bool TrySendBatch(WorkerSlot slot, Request first, int firstAttempt)
     {
         var limit = Math.Min(_setup.MaxBatch, Math.Max(1, (_rotation.Count + 1) / Math.Max(1, _slots.Count)));
+        if (slot.IsRemote)
+        {
+            // A batch for another node stays well under the frame size, like a chunk.
+            limit = (int)Math.Min(limit, Math.Max(1, _setup.Settings.MaxRemotePayloadBytes / 2 / Remoting.BytesPerItem(first.Arguments)));
+        }
+
         var members = new List<(Request Request, int Attempt)> { (first, firstAttempt) };
         for (var node = _rotation.First; node is not null && members.Count < limit;)
         {
@@ -295,7 +301,15 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
         {
             try
             {
-                batch = batch with { EncodedItems = Remoting.Encode(items, 0, items.Length) };
+                var encoded = Remoting.Encode(items, 0, items.Length);
+                if (encoded.Length > _setup.Settings.MaxRemotePayloadBytes)
+                {
+                    throw new NotSupportedException(
+                        $"A batch of {members.Count} calls of '{first.Info.Function}' takes {encoded.Length:N0} bytes, more than actorpool.max-remote-payload-bytes " +
+                        $"({_setup.Settings.MaxRemotePayloadBytes:N0}): its arguments are too large to send to another node.");
+                }
+
+                batch = batch with { EncodedItems = encoded };
             }
             catch (NotSupportedException ex)
             {
@@ -431,10 +445,26 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
 
         if (_slots.Count == 0 && _requests.Count > 0)
         {
-            Timers.StartSingleTimer(nameof(NoWorkersCheck), NoWorkersCheck.Instance, _setup.Settings.NoWorkersTimeout);
+            foreach (var waiting in _requests.Values)
+            {
+                waiting.WaitingSince = DateTime.UtcNow;
+            }
+
+            ExpectWorkers();
         }
 
         Pump();
+    }
+
+    /// <summary>Checks for workers after the oldest waiting call's timeout; a running check is never postponed.</summary>
+    private void ExpectWorkers()
+    {
+        if (!Timers.IsTimerActive(nameof(NoWorkersCheck)))
+        {
+            var oldest = _requests.Values.Select(r => r.WaitingSince).DefaultIfEmpty(DateTime.UtcNow).Min();
+            var due = oldest + _setup.Settings.NoWorkersTimeout - DateTime.UtcNow;
+            Timers.StartSingleTimer(nameof(NoWorkersCheck), NoWorkersCheck.Instance, due > TimeSpan.Zero ? due : TimeSpan.Zero);
+        }
     }
 
     private void FailIfNoWorkers()
@@ -444,11 +474,18 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
             return;
         }
 
-        foreach (var request in _requests.Values.ToList())
+        // Only calls that have waited the whole timeout fail; the check comes back for the others.
+        var deadline = DateTime.UtcNow - _setup.Settings.NoWorkersTimeout;
+        foreach (var request in _requests.Values.Where(r => r.WaitingSince <= deadline).ToList())
         {
             Abort(request, new InvalidOperationException(
                 $"No pool workers are left to run '{request.Info.Function}': none has been reachable for {_setup.Settings.NoWorkersTimeout}. " +
                 "Start worker nodes (ActorPool.Node node --roles worker) or check the cluster's seed nodes."));
+        }
+
+        if (_requests.Count > 0)
+        {
+            ExpectWorkers();
         }
     }
 
@@ -531,6 +568,7 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
             Abort(request, new PoolClosedException($"The pool was terminated before the call to '{request.Info.Function}' finished."));
         }
 
+        Timers.Cancel(nameof(RefreshRoutees));
         Context.Stop(_workers);
     }
 
@@ -586,6 +624,9 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
         }
 
         public LinkedListNode<Request> Node { get; }
+
+        /// <summary>Since when this request has waited with no worker at all (its submission, or the loss of the last worker).</summary>
+        public DateTime WaitingSince { get; set; } = DateTime.UtcNow;
 
         public bool HasPending => _retries.Count > 0 || _next < _attempts.Length;
 

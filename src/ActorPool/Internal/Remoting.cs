@@ -22,6 +22,40 @@ internal static class Remoting
         return stream.ToArray();
     }
 
+    /// <summary>
+    /// Splits values into consecutive parts whose encoding fits in <paramref name="maxBytes"/>, by their actual
+    /// encoded size (one huge value among small ones gets a part of its own). Throws <see cref="NotSupportedException"/>
+    /// when a single value is too large or cannot cross at all.
+    /// </summary>
+    public static IReadOnlyList<(int Offset, int Length)> Split(Array values, int maxBytes, string function)
+    {
+        var parts = new List<(int, int)>();
+        var pending = new Stack<(int Offset, int Length)>();
+        pending.Push((0, values.Length));
+        while (pending.TryPop(out var range))
+        {
+            if (range.Length == 0 || Encode(values, range.Offset, range.Length).Length <= maxBytes)
+            {
+                parts.Add(range);
+            }
+            else if (range.Length == 1)
+            {
+                throw new NotSupportedException(
+                    $"A value of '{function}' takes more than actorpool.max-remote-payload-bytes ({maxBytes:N0} bytes) and cannot be sent to another node. " +
+                    "Return smaller values, or raise that setting together with akka.remote.dot-netty.tcp.maximum-frame-size.");
+            }
+            else
+            {
+                // The second half first, so parts come off the stack in order.
+                var half = range.Length / 2;
+                pending.Push((range.Offset + half, range.Length - half));
+                pending.Push((range.Offset, half));
+            }
+        }
+
+        return parts;
+    }
+
     /// <summary>Encoded bytes per item, measured on the first items; primitive arrays are exact.</summary>
     public static double BytesPerItem(Array items)
     {

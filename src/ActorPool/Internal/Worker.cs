@@ -94,17 +94,13 @@ internal sealed class Worker : UntypedActor
 
         if (Remoting.IsRemote(Sender, Context.System))
         {
-            try
-            {
-                Remoting.Encode(reply.Values, 0, reply.Values.Length);
-            }
-            catch (NotSupportedException ex)
-            {
-                reply = Failed(batch, new TaskFailure(FailureKind.Infrastructure, batch.Function, ex.GetType().FullName!, ex.Message, null));
-            }
+            SendAcross(batch, reply);
+        }
+        else
+        {
+            Sender.Tell(reply);
         }
 
-        Sender.Tell(reply);
         _tasks += batch.Keys.Length;
         if (_tasks >= _options.MaxTasksPerChild)
         {
@@ -192,21 +188,10 @@ internal sealed class Worker : UntypedActor
         var values = result.Values;
         try
         {
-            var size = Remoting.Encode(values, 0, values.Length).Length;
-            var parts = (int)Math.Ceiling(size / (_maxRemotePayload / 2.0));
-            var partLength = (values.Length + parts - 1) / Math.Max(1, parts);
-            if (parts > 1 && partLength <= 1 && size / Math.Max(1, values.Length) > _maxRemotePayload)
+            var parts = Remoting.Split(values, _maxRemotePayload, WorkerFunctionName(result));
+            foreach (var (offset, length) in parts)
             {
-                throw new NotSupportedException(
-                    $"One result of '{WorkerFunctionName(result)}' takes more than actorpool.max-remote-payload-bytes ({_maxRemotePayload:N0} bytes).");
-            }
-
-            for (var offset = 0; offset < values.Length; offset += partLength)
-            {
-                var length = Math.Min(partLength, values.Length - offset);
-                var part = Array.CreateInstance(values.GetType().GetElementType()!, length);
-                Array.Copy(values, offset, part, 0, length);
-                Sender.Tell(result with { PartOffset = offset, Values = parts == 1 ? values : part, Last = offset + length >= values.Length });
+                Sender.Tell(result with { PartOffset = offset, Values = parts.Count == 1 ? values : Slice(values, offset, length), Last = offset + length == values.Length });
             }
         }
         catch (NotSupportedException ex)
@@ -214,6 +199,35 @@ internal sealed class Worker : UntypedActor
             Sender.Tell(new ChunkFailed(result.RequestKey, result.Index, result.Attempt, 0,
                 new TaskFailure(FailureKind.Infrastructure, WorkerFunctionName(result), ex.GetType().FullName!, ex.Message, null)));
         }
+    }
+
+    /// <summary>Sends a batch's results to a router on another node, in as many messages as their size needs.</summary>
+    private void SendAcross(Batch batch, BatchResult result)
+    {
+        IReadOnlyList<(int Offset, int Length)> parts;
+        try
+        {
+            parts = Remoting.Split(result.Values, _maxRemotePayload, batch.Function);
+        }
+        catch (NotSupportedException ex)
+        {
+            Sender.Tell(Failed(batch, new TaskFailure(FailureKind.Infrastructure, batch.Function, ex.GetType().FullName!, ex.Message, null)));
+            return;
+        }
+
+        foreach (var (offset, length) in parts)
+        {
+            Sender.Tell(parts.Count == 1 ? result : new BatchResult(result.Keys[offset..(offset + length)], result.Attempts[offset..(offset + length)],
+                Slice(result.Values, offset, length),
+                result.Failures.Where(f => f.Index >= offset && f.Index < offset + length).Select(f => f with { Index = f.Index - offset }).ToArray()));
+        }
+    }
+
+    private static Array Slice(Array values, int offset, int length)
+    {
+        var slice = Array.CreateInstance(values.GetType().GetElementType()!, length);
+        Array.Copy(values, offset, slice, 0, length);
+        return slice;
     }
 
     private string WorkerFunctionName(ChunkResult result) => _lastFunction ?? $"request {result.RequestKey}";

@@ -108,6 +108,26 @@ public sealed class ClusterPoolSpec(ThreeNodeCluster cluster) : IClassFixture<Th
     }
 
     [Fact]
+    public async Task Skewed_results_are_split_by_their_size_and_arrive_whole_from_every_worker()
+    {
+        var expected = Enumerable.Range(0, 64).Select(ClusterJobs.Skewed).ToArray();
+        // One chunk each time, dealt round-robin: six runs reach every worker, local and remote.
+        for (var run = 0; run < cluster.Nodes.Length * ThreeNodeCluster.WorkersPerNode; run++)
+        {
+            var results = await cluster.Pool.MapAsync(ClusterJobs.Skewed, Enumerable.Range(0, 64), chunkSize: 64).WaitAsync(Bound);
+            Assert.Equal(expected, results);
+        }
+    }
+
+    [Fact]
+    public async Task A_result_too_large_for_any_message_fails_its_call_instead_of_vanishing()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            cluster.Pool.MapAsync(ClusterJobs.Huge, Enumerable.Range(0, 12), chunkSize: 1).WaitAsync(Bound));
+        Assert.Contains("takes more than actorpool.max-remote-payload-bytes", error.Message);
+    }
+
+    [Fact]
     public async Task Imap_by_name_streams_results_in_order_from_the_cluster()
     {
         var results = new List<object?>();
