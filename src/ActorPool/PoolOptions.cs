@@ -9,7 +9,7 @@ public sealed record PoolOptions
     /// <summary>Chunks a worker runs before it is replaced by a fresh one (new <see cref="WorkerContext.WorkerId"/>, <see cref="Initializer"/> run again); unlimited when null. Must be at least 1.</summary>
     public int? MaxTasksPerChild { get; init; }
 
-    /// <summary>Runs once in each worker before its first task; in-process workers only.</summary>
+    /// <summary>Runs once in each worker before its first task (and again in each new incarnation); in-process workers only. If it throws, that task fails and it is tried again before the next.</summary>
     public Action? Initializer { get; init; }
 
     /// <summary>Chunk size for maps that name none; null for CPython's <c>ceil(items / (4 × workers))</c>. Must be at least 1.</summary>

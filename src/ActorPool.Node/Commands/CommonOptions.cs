@@ -18,6 +18,12 @@ internal static class CommonOptions
         CustomParser = result => result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray(),
     };
 
+    public static Option<string> Host() => new("--host")
+    {
+        Description = "Address to bind and advertise to other nodes (use the machine's address across a network; never mix 'localhost' and 127.0.0.1).",
+        DefaultValueFactory = _ => Hosting.NodeConfig.DefaultHost,
+    };
+
     public static Option<int> Port(int fallback, string description) => new("--port")
     {
         Description = description,

@@ -28,9 +28,10 @@ internal static class MapCommand
         workers.Validate(1, "workers per node");
         var timeout = new Option<double?>("--timeout") { Description = "Fail a part of the map that takes longer than this many seconds (none by default)." };
         var functions = CommonOptions.Functions();
+        var host = CommonOptions.Host();
         var command = new Command("map", "Map a pool function over items on the cluster; results go to stdout one per line, in input order.")
         {
-            function, seeds, contacts, range, chunkSize, workers, timeout, functions,
+            function, seeds, contacts, range, chunkSize, workers, timeout, functions, host,
         };
         command.Validators.Add(result =>
         {
@@ -41,7 +42,7 @@ internal static class MapCommand
         });
         command.SetAction((result, cancellationToken) => RunAsync(new MapRequest(
             result.GetValue(function)!, result.GetValue(seeds) ?? [], result.GetValue(contacts) ?? [], result.GetValue(range),
-            result.GetValue(chunkSize), result.GetValue(workers), result.GetValue(timeout), result.GetValue(functions)), cancellationToken));
+            result.GetValue(chunkSize), result.GetValue(workers), result.GetValue(timeout), result.GetValue(functions), result.GetValue(host)!), cancellationToken));
         return command;
     }
 
@@ -76,13 +77,13 @@ internal static class MapCommand
             Pool pool;
             if (request.Seeds.Length > 0)
             {
-                system = ActorSystem.Create(NodeConfig.SystemName, NodeConfig.Member(0, request.Seeds, ["client"], request.Workers, "akka.loglevel = WARNING"));
+                system = ActorSystem.Create(NodeConfig.SystemName, NodeConfig.Member(0, request.Seeds, ["client"], request.Workers, "akka.loglevel = WARNING", request.Host));
                 await ClusterJoin.UntilWorkersUpAsync(system, cancellationToken).ConfigureAwait(false);
                 pool = Pool.Create(system, options);
             }
             else
             {
-                system = ActorSystem.Create(NodeConfig.SystemName, NodeConfig.Client());
+                system = ActorSystem.Create(NodeConfig.SystemName, NodeConfig.Client(host: request.Host));
                 var receptionists = request.Contacts.Select(c => c.Contains("/system/", StringComparison.Ordinal) ? c : NodeConfig.Receptionist(c));
                 pool = Pool.ConnectViaClusterClient(system, receptionists, options);
                 await ReachAsync(pool, request.Contacts, cancellationToken).ConfigureAwait(false);
@@ -175,5 +176,5 @@ internal static class MapCommand
         _ => ex.Message,
     };
 
-    private sealed record MapRequest(string Function, string[] Seeds, string[] Contacts, string? Range, int ChunkSize, int Workers, double? Timeout, string[]? Functions);
+    private sealed record MapRequest(string Function, string[] Seeds, string[] Contacts, string? Range, int ChunkSize, int Workers, double? Timeout, string[]? Functions, string Host);
 }

@@ -26,22 +26,23 @@ internal static class NodeCommand
         };
         workers.Validate(1, "workers per node");
         var functions = CommonOptions.Functions();
+        var host = CommonOptions.Host();
         var command = new Command("node", "Run a cluster node: join (or, as the first seed, form) the cluster and host workers until SIGTERM or Ctrl+C.")
         {
-            port, seeds, roles, workers, functions,
+            host, port, seeds, roles, workers, functions,
         };
-        command.SetAction((result, _) => RunAsync(result.GetValue(port), result.GetValue(seeds) ?? [], result.GetValue(roles) ?? ["worker"],
+        command.SetAction((result, _) => RunAsync(result.GetValue(host)!, result.GetValue(port), result.GetValue(seeds) ?? [], result.GetValue(roles) ?? ["worker"],
             result.GetValue(workers), result.GetValue(functions)));
         return command;
     }
 
-    private static async Task<int> RunAsync(int port, string[] seeds, string[] roles, int workers, string[]? functions)
+    private static async Task<int> RunAsync(string host, int port, string[] seeds, string[] roles, int workers, string[]? functions)
     {
         ActorSystem system;
         try
         {
             CommonOptions.LoadFunctions(functions);
-            system = ActorSystem.Create(NodeConfig.SystemName, NodeConfig.Member(port, seeds, roles, workers));
+            system = ActorSystem.Create(NodeConfig.SystemName, NodeConfig.Member(port, seeds, roles, workers, host: host));
         }
         catch (Exception ex)
         {

@@ -9,15 +9,20 @@ public static class NodeConfig
     /// <summary>The actor system name every node and client shares (it is part of every address).</summary>
     public const string SystemName = "actorpool";
 
+    /// <summary>The address nodes and clients bind and advertise unless told otherwise.</summary>
+    public const string DefaultHost = "127.0.0.1";
+
     /// <summary>A cluster member: a worker node (<c>roles = worker</c>) or a client member (<c>roles = client</c>).</summary>
     /// <param name="port">Port to bind on 127.0.0.1; 0 for any free one.</param>
     /// <param name="seeds">Seed node addresses, e.g. <c>akka.tcp://actorpool@127.0.0.1:4053</c>.</param>
     /// <param name="roles">Roles of this member.</param>
     /// <param name="workersPerNode">Workers this member's router starts on each worker node.</param>
     /// <param name="extra">Further HOCON that overrides everything else.</param>
-    public static Config Member(int port, IEnumerable<string> seeds, IEnumerable<string> roles, int workersPerNode = 2, string? extra = null)
+    /// <param name="host">The address to bind and advertise; 127.0.0.1 by default.</param>
+    public static Config Member(int port, IEnumerable<string> seeds, IEnumerable<string> roles, int workersPerNode = 2, string? extra = null, string host = DefaultHost)
     {
         var overrides = $$"""
+            akka.remote.dot-netty.tcp.hostname = {{Quote(host)}}
             akka.remote.dot-netty.tcp.port = {{port.ToString(CultureInfo.InvariantCulture)}}
             akka.cluster.seed-nodes = [{{string.Join(", ", seeds.Select(Quote))}}]
             akka.cluster.roles = [{{string.Join(", ", roles.Select(Quote))}}]
@@ -32,8 +37,10 @@ public static class NodeConfig
 
     /// <summary>A client outside the cluster, talking to it through ClusterClient.</summary>
     /// <param name="extra">Further HOCON that overrides everything else.</param>
-    public static Config Client(string? extra = null) =>
+    /// <param name="host">The address to bind and advertise (the nodes answer it there); 127.0.0.1 by default.</param>
+    public static Config Client(string? extra = null, string host = DefaultHost) =>
         ConfigurationFactory.ParseString(extra ?? "")
+            .WithFallback(ConfigurationFactory.ParseString($"akka.remote.dot-netty.tcp.hostname = {Quote(host)}"))
             .WithFallback(Load("client.conf"))
             .WithFallback(PoolSettings.DefaultConfig);
 
