@@ -53,16 +53,7 @@ internal sealed class Worker : UntypedActor
 
     private void Run(Chunk chunk)
     {
-        var previous = WorkerContext.Swap(_context);
-        object reply;
-        try
-        {
-            reply = Execute(chunk);
-        }
-        finally
-        {
-            WorkerContext.Swap(previous);
-        }
+        var reply = InContext(() => Execute(chunk));
 
         if (reply is ChunkResult result && Remoting.IsRemote(Sender, Context.System))
         {
@@ -81,16 +72,7 @@ internal sealed class Worker : UntypedActor
 
     private void Run(Batch batch)
     {
-        var previous = WorkerContext.Swap(_context);
-        BatchResult reply;
-        try
-        {
-            reply = Execute(batch);
-        }
-        finally
-        {
-            WorkerContext.Swap(previous);
-        }
+        var reply = InContext(() => Execute(batch));
 
         if (Remoting.IsRemote(Sender, Context.System))
         {
@@ -124,6 +106,20 @@ internal sealed class Worker : UntypedActor
         catch (ArgumentException ex)
         {
             return Failed(batch, new TaskFailure(FailureKind.Infrastructure, function.Name, ex.GetType().FullName!, ex.Message, ex.StackTrace) { Original = ex });
+        }
+    }
+
+    /// <summary>Runs user code with <see cref="WorkerContext.Current"/> set to this worker's incarnation.</summary>
+    private T InContext<T>(Func<T> run)
+    {
+        var previous = WorkerContext.Swap(_context);
+        try
+        {
+            return run();
+        }
+        finally
+        {
+            WorkerContext.Swap(previous);
         }
     }
 
