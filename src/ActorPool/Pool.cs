@@ -224,7 +224,7 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
     /// </summary>
     private static IActorRef StartRouter(ActorSystem system, PoolOptions options, string id)
     {
-        var settings = PoolSettings.Create(system);
+        var settings = PoolSettings.Of(system);
         var deployed = ((ExtendedActorSystem)system).Provider.Deployer.Lookup([DeployedRouterName, "workers"]) is { RouterConfig: not NoRouter };
         var worker = Props.Create(() => new Worker(new WorkerOptions(options.MaxTasksPerChild, options.Initializer)))
             .WithDispatcher(PoolSettings.WorkerDispatcherPath);

@@ -23,6 +23,8 @@ public sealed record PoolSettings
     /// <summary>Largest payload of one message to another node (<c>max-remote-payload-bytes</c>).</summary>
     public int MaxRemotePayloadBytes { get; init; } = 1_000_000;
 
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ActorSystem, PoolSettings> PerSystem = new();
+
     /// <summary>ActorPool's embedded defaults.</summary>
     public static Config DefaultConfig { get; } = LoadDefaultConfig();
 
@@ -33,6 +35,9 @@ public sealed record PoolSettings
         ArgumentNullException.ThrowIfNull(system);
         return Create(system.Settings.Config);
     }
+
+    /// <summary>The system's settings, read once: actors on hot paths ask for them per message.</summary>
+    internal static PoolSettings Of(ActorSystem system) => PerSystem.GetValue(system, Create);
 
     /// <summary>Reads the settings from a configuration, falling back to the defaults.</summary>
     /// <param name="config">A configuration that may hold an <c>actorpool</c> section.</param>

@@ -156,9 +156,9 @@ internal sealed class Aggregator : ReceiveActor, IWithTimers
         switch (_request.Mode)
         {
             case ReplyMode.OrderedStream:
-                while (_nextToStream < _done.Length && _done[_nextToStream] && !_failed[_nextToStream])
+                while (_nextToStream < _done.Length && _done[_nextToStream] && !_failed[_nextToStream] && SendPart(_nextToStream))
                 {
-                    SendPart(_nextToStream++);
+                    _nextToStream++;
                 }
 
                 break;
@@ -173,10 +173,38 @@ internal sealed class Aggregator : ReceiveActor, IWithTimers
         }
     }
 
-    private void SendPart(int index)
+    /// <summary>
+    /// Streams a chunk's values; to a requester on another node in parts sized by their bytes, like a worker's
+    /// results. False, with the call failed, when a value cannot be sent there.
+    /// </summary>
+    private bool SendPart(int index)
     {
-        _request.ReplyTo.Tell(new MapPart(_request.RequestId, index * _request.ChunkSize, TypedItems.Wrap(_chunkValues[index]!)));
+        var values = _chunkValues[index] ?? Remoting.Slice(_request.Destination!, index * _request.ChunkSize, _request.ChunkLength(index));
         _chunkValues[index] = null;
+        var start = index * _request.ChunkSize;
+        if (!Remoting.IsRemote(_request.ReplyTo, Context.System))
+        {
+            _request.ReplyTo.Tell(new MapPart(_request.RequestId, start, TypedItems.Wrap(values)));
+            return true;
+        }
+
+        try
+        {
+            var parts = Remoting.Split(values, PoolSettings.Of(Context.System).MaxRemotePayloadBytes, _request.Function);
+            foreach (var (offset, length, encoded) in parts)
+            {
+                var part = parts.Count == 1 ? values : Remoting.Slice(values, offset, length);
+                _request.ReplyTo.Tell(new MapPart(_request.RequestId, start + offset, TypedItems.Wrap(part)) { EncodedValues = encoded });
+            }
+
+            return true;
+        }
+        catch (NotSupportedException ex)
+        {
+            _failure ??= ex;
+            _failed[index] = true;
+            return false;
+        }
     }
 
     private void Finish(Exception? failure)

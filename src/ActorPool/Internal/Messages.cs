@@ -48,7 +48,11 @@ internal sealed record Batch(string Function, long[] Keys, int[] Attempts, Array
 }
 
 /// <summary>Worker to router: the value of every item of a <see cref="Batch"/>, and the failures of those that threw.</summary>
-internal sealed record BatchResult(long[] Keys, int[] Attempts, Array Values, IReadOnlyList<BatchFailure> Failures);
+internal sealed record BatchResult(long[] Keys, int[] Attempts, Array Values, IReadOnlyList<BatchFailure> Failures)
+{
+    /// <summary>The values already encoded by a worker that checked their size before sending them to another node.</summary>
+    public byte[]? EncodedValues { get; init; }
+}
 
 /// <summary>The item at <see cref="Index"/> of a batch failed.</summary>
 internal sealed record BatchFailure(int Index, TaskFailure Failure);
@@ -58,6 +62,9 @@ internal sealed record ChunkResult(long RequestKey, int Index, int Attempt, int 
 {
     /// <summary>The chunk's last part: the worker is done with it. Results too large for one message come in several parts.</summary>
     public bool Last { get; init; } = true;
+
+    /// <summary>The values already encoded by a worker that checked their size before sending them to another node.</summary>
+    public byte[]? EncodedValues { get; init; }
 }
 
 /// <summary>Worker to router, forwarded to the aggregator: the item at <see cref="ItemOffset"/> in the chunk failed.</summary>
@@ -96,7 +103,11 @@ internal enum FailureKind
 }
 
 /// <summary>Aggregator to the caller of a streaming map: values for items [StartIndex, StartIndex + Values.Count).</summary>
-internal sealed record MapPart(long RequestId, int StartIndex, IReadOnlyList<object?> Values);
+internal sealed record MapPart(long RequestId, int StartIndex, IReadOnlyList<object?> Values)
+{
+    /// <summary>The values already encoded by an aggregator that sized them for a requester on another node.</summary>
+    public byte[]? EncodedValues { get; init; }
+}
 
 /// <summary>
 /// Aggregator to a requester on another node: "I hold your request". The requester watches the aggregator, so a

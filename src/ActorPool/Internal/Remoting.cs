@@ -25,18 +25,20 @@ internal static class Remoting
     /// <summary>
     /// Splits values into consecutive parts whose encoding fits in <paramref name="maxBytes"/>, by their actual
     /// encoded size (one huge value among small ones gets a part of its own). Throws <see cref="NotSupportedException"/>
-    /// when a single value is too large or cannot cross at all.
+    /// when a single value is too large or cannot cross at all. Each part comes with its encoding.
     /// </summary>
-    public static IReadOnlyList<(int Offset, int Length)> Split(Array values, int maxBytes, string function)
+    public static IReadOnlyList<(int Offset, int Length, byte[] Encoded)> Split(Array values, int maxBytes, string function)
     {
-        var parts = new List<(int, int)>();
+        var parts = new List<(int, int, byte[])>();
         var pending = new Stack<(int Offset, int Length)>();
         pending.Push((0, values.Length));
         while (pending.TryPop(out var range))
         {
-            if (range.Length == 0 || Encode(values, range.Offset, range.Length).Length <= maxBytes)
+            var encoded = Encode(values, range.Offset, range.Length);
+            if (range.Length == 0 || encoded.Length <= maxBytes)
             {
-                parts.Add(range);
+                // Kept, so the serializer sends these bytes instead of encoding the values again.
+                parts.Add((range.Offset, range.Length, encoded));
             }
             else if (range.Length == 1)
             {
@@ -54,6 +56,14 @@ internal static class Remoting
         }
 
         return parts;
+    }
+
+    /// <summary>Items [offset, offset + length) as an array of their own.</summary>
+    public static Array Slice(Array values, int offset, int length)
+    {
+        var slice = Array.CreateInstance(values.GetType().GetElementType()!, length);
+        Array.Copy(values, offset, slice, 0, length);
+        return slice;
     }
 
     /// <summary>Encoded bytes per item, measured on the first items; primitive arrays are exact.</summary>

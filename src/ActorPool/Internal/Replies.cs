@@ -49,7 +49,7 @@ internal static class Replies
     {
         try
         {
-            return Remoting.Encode(values, 0, values.Length).Length <= PoolSettings.Create(system).MaxRemotePayloadBytes;
+            return Remoting.Encode(values, 0, values.Length).Length <= PoolSettings.Of(system).MaxRemotePayloadBytes;
         }
         catch (NotSupportedException)
         {

@@ -31,7 +31,7 @@ internal sealed class Worker : UntypedActor
     {
         _options = options;
         _node = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
-        _maxRemotePayload = PoolSettings.Create(Context.System).MaxRemotePayloadBytes;
+        _maxRemotePayload = PoolSettings.Of(Context.System).MaxRemotePayloadBytes;
         Renew();
     }
 
@@ -185,9 +185,15 @@ internal sealed class Worker : UntypedActor
         try
         {
             var parts = Remoting.Split(values, _maxRemotePayload, WorkerFunctionName(result));
-            foreach (var (offset, length) in parts)
+            foreach (var (offset, length, encoded) in parts)
             {
-                Sender.Tell(result with { PartOffset = offset, Values = parts.Count == 1 ? values : Slice(values, offset, length), Last = offset + length == values.Length });
+                Sender.Tell(result with
+                {
+                    PartOffset = offset,
+                    Values = parts.Count == 1 ? values : Remoting.Slice(values, offset, length),
+                    Last = offset + length == values.Length,
+                    EncodedValues = encoded,
+                });
             }
         }
         catch (NotSupportedException ex)
@@ -200,7 +206,7 @@ internal sealed class Worker : UntypedActor
     /// <summary>Sends a batch's results to a router on another node, in as many messages as their size needs.</summary>
     private void SendAcross(Batch batch, BatchResult result)
     {
-        IReadOnlyList<(int Offset, int Length)> parts;
+        IReadOnlyList<(int Offset, int Length, byte[] Encoded)> parts;
         try
         {
             parts = Remoting.Split(result.Values, _maxRemotePayload, batch.Function);
@@ -211,19 +217,13 @@ internal sealed class Worker : UntypedActor
             return;
         }
 
-        foreach (var (offset, length) in parts)
+        foreach (var (offset, length, encoded) in parts)
         {
-            Sender.Tell(parts.Count == 1 ? result : new BatchResult(result.Keys[offset..(offset + length)], result.Attempts[offset..(offset + length)],
-                Slice(result.Values, offset, length),
-                result.Failures.Where(f => f.Index >= offset && f.Index < offset + length).Select(f => f with { Index = f.Index - offset }).ToArray()));
+            var part = parts.Count == 1 ? result : new BatchResult(result.Keys[offset..(offset + length)], result.Attempts[offset..(offset + length)],
+                Remoting.Slice(result.Values, offset, length),
+                result.Failures.Where(f => f.Index >= offset && f.Index < offset + length).Select(f => f with { Index = f.Index - offset }).ToArray());
+            Sender.Tell(part with { EncodedValues = encoded });
         }
-    }
-
-    private static Array Slice(Array values, int offset, int length)
-    {
-        var slice = Array.CreateInstance(values.GetType().GetElementType()!, length);
-        Array.Copy(values, offset, slice, 0, length);
-        return slice;
     }
 
     private string WorkerFunctionName(ChunkResult result) => _lastFunction ?? $"request {result.RequestKey}";

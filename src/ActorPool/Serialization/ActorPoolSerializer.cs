@@ -130,7 +130,7 @@ public sealed class ActorPoolSerializer : SerializerWithStringManifest
             case MapPart part:
                 writer.Write(part.RequestId);
                 writer.Write(part.StartIndex);
-                WriteItems(writer, part.Values);
+                WritePayload(writer, part.EncodedValues, part.Values is ITypedItems typed ? typed.Array : part.Values.ToArray());
                 break;
             case Chunk chunk:
                 writer.Write(chunk.RequestKey);
@@ -152,7 +152,7 @@ public sealed class ActorPoolSerializer : SerializerWithStringManifest
                 writer.Write(result.Index);
                 writer.Write(result.Attempt);
                 writer.Write(result.PartOffset);
-                PayloadCodec.WriteArray(writer, result.Values, 0, result.Values.Length);
+                WritePayload(writer, result.EncodedValues, result.Values);
                 writer.Write(result.Last);
                 break;
             case ChunkFailed failed:
@@ -175,20 +175,13 @@ public sealed class ActorPoolSerializer : SerializerWithStringManifest
                 writer.Write(batch.Function);
                 WriteRaw(writer, batch.Keys);
                 WriteRaw(writer, batch.Attempts);
-                if (batch.EncodedItems is { } encodedItems)
-                {
-                    writer.Write(encodedItems);
-                }
-                else
-                {
-                    PayloadCodec.WriteArray(writer, batch.Items, 0, batch.Items.Length);
-                }
+                WritePayload(writer, batch.EncodedItems, batch.Items);
 
                 break;
             case BatchResult result:
                 WriteRaw(writer, result.Keys);
                 WriteRaw(writer, result.Attempts);
-                PayloadCodec.WriteArray(writer, result.Values, 0, result.Values.Length);
+                WritePayload(writer, result.EncodedValues, result.Values);
                 writer.Write(result.Failures.Count);
                 foreach (var failure in result.Failures)
                 {
@@ -199,6 +192,19 @@ public sealed class ActorPoolSerializer : SerializerWithStringManifest
                 break;
             default:
                 throw new ArgumentException($"ActorPoolSerializer cannot serialize {obj.GetType()}.", nameof(obj));
+        }
+    }
+
+    /// <summary>Writes an array payload, or the bytes a sender already encoded it to (to check its size).</summary>
+    private static void WritePayload(BinaryWriter writer, byte[]? encoded, Array values)
+    {
+        if (encoded is not null)
+        {
+            writer.Write(encoded);
+        }
+        else
+        {
+            PayloadCodec.WriteArray(writer, values, 0, values.Length);
         }
     }
 
