@@ -1,8 +1,10 @@
+using System.Collections.Immutable;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using ActorPool.Node.Hosting;
 using Akka.Actor;
+using Akka.Cluster.Tools.Client;
 
 namespace ActorPool.Node.Commands;
 
@@ -12,6 +14,12 @@ namespace ActorPool.Node.Commands;
 /// </summary>
 internal static class MapCommand
 {
+    /// <summary>How long <c>--contacts</c> waits for a node's router to answer before it gives up, without sending any work.</summary>
+    public static readonly TimeSpan ReachTimeout = TimeSpan.FromSeconds(15);
+
+    /// <summary>Where every <c>ActorPool.Node node</c> registers its router with the ClusterClient receptionist.</summary>
+    private const string RouterPath = "/user/pool";
+
     public static Command Create()
     {
         var function = new Option<string>("--function") { Description = "Name of the pool function to run (see the 'functions' command).", Required = true };
@@ -38,6 +46,13 @@ internal static class MapCommand
             if ((result.GetValue(seeds) is { Length: > 0 }) == (result.GetValue(contacts) is { Length: > 0 }))
             {
                 result.AddError("Give exactly one of --seeds (join the cluster as a client member) or --contacts (submit from outside through ClusterClient).");
+            }
+
+            var advertised = result.GetValue(host);
+            if ((AddressCheck.Problem("--seeds", result.GetValue(seeds) ?? [], advertised)
+                ?? AddressCheck.Problem("--contacts", result.GetValue(contacts) ?? [], advertised)) is { } problem)
+            {
+                result.AddError(problem);
             }
         });
         command.SetAction((result, cancellationToken) => RunAsync(new MapRequest(
@@ -84,9 +99,9 @@ internal static class MapCommand
             else
             {
                 system = ActorSystem.Create(NodeConfig.SystemName, NodeConfig.Client(host: request.Host));
-                var receptionists = request.Contacts.Select(c => c.Contains("/system/", StringComparison.Ordinal) ? c : NodeConfig.Receptionist(c));
-                pool = Pool.ConnectViaClusterClient(system, receptionists, options);
-                await ReachAsync(pool, request.Contacts, cancellationToken).ConfigureAwait(false);
+                var receptionists = request.Contacts.Select(c => c.Contains("/system/", StringComparison.Ordinal) ? c : NodeConfig.Receptionist(c)).ToList();
+                pool = Pool.ConnectViaClusterClient(system, receptionists, options, RouterPath);
+                await ReachAsync(system, receptionists, cancellationToken).ConfigureAwait(false);
             }
 
             await using (pool.ConfigureAwait(false))
@@ -121,19 +136,39 @@ internal static class MapCommand
         }
     }
 
-    /// <summary>Checks, within a bound, that a node answers through ClusterClient before any work is sent.</summary>
-    private static async Task ReachAsync(Pool pool, IEnumerable<string> contacts, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks, within <see cref="ReachTimeout"/>, that the router of some node answers through ClusterClient before any
+    /// work is sent. The check goes through a ClusterClient of its own, over the same path the work takes (receptionist,
+    /// then the router registered at <see cref="RouterPath"/>): asking the pool's local proxy would be answered by the
+    /// proxy itself, whether or not any node is there.
+    /// </summary>
+    private static async Task ReachAsync(ActorSystem system, IReadOnlyCollection<string> receptionists, CancellationToken cancellationToken)
     {
+        var settings = ClusterClientSettings.Create(system).WithInitialContacts(receptionists.Select(ActorPath.Parse).ToImmutableHashSet());
+        var probe = system.ActorOf(ClusterClient.Props(settings), $"map-reach-{Guid.NewGuid():N}");
         try
         {
-            await pool.Router.Ask<ActorIdentity>(new Identify("map"), ClusterJoin.Timeout, cancellationToken).ConfigureAwait(false);
+            var identity = await probe.Ask<ActorIdentity>(new ClusterClient.Send(RouterPath, new Identify("map"), localAffinity: false), ReachTimeout, cancellationToken)
+                .ConfigureAwait(false);
+            if (identity.Subject is null)
+            {
+                throw new TimeoutException($"nothing is registered at {RouterPath}");
+            }
         }
         catch (Exception ex) when (ex is TimeoutException or AskTimeoutException)
         {
             throw new InvalidOperationException(
-                $"No node answered through ClusterClient at {string.Join(", ", contacts)} within {ClusterJoin.Timeout.TotalSeconds:0} s. Are the nodes running?", ex);
+                $"No node answered at {string.Join(", ", receptionists)} within {ReachTimeout.TotalSeconds:0} s "
+                + $"(asked through ClusterClient for the router at {RouterPath}; this client is {Self(system)}). "
+                + "Are the nodes running, and is each address spelled exactly as the node advertises it (its 'node up: …' line)?", ex);
+        }
+        finally
+        {
+            system.Stop(probe);
         }
     }
+
+    private static string Self(ActorSystem system) => ((ExtendedActorSystem)system).Provider.DefaultAddress.ToString();
 
     private static IEnumerable<object?> Range(string range)
     {

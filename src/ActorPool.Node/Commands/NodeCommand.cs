@@ -31,6 +31,13 @@ internal static class NodeCommand
         {
             host, port, seeds, roles, workers, functions,
         };
+        command.Validators.Add(result =>
+        {
+            if (AddressCheck.Problem("--seeds", result.GetValue(seeds) ?? [], result.GetValue(host)) is { } problem)
+            {
+                result.AddError(problem);
+            }
+        });
         command.SetAction((result, _) => RunAsync(result.GetValue(host)!, result.GetValue(port), result.GetValue(seeds) ?? [], result.GetValue(roles) ?? ["worker"],
             result.GetValue(workers), result.GetValue(functions)));
         return command;

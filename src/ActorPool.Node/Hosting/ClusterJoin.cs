@@ -17,21 +17,26 @@ internal static class ClusterJoin
         try
         {
             await up.Task.WaitAsync(Timeout, cancellationToken).ConfigureAwait(false);
-            var deadline = DateTime.UtcNow + Timeout;
-            while (!cluster.State.Members.Any(m => m.Status == MemberStatus.Up && m.HasRole("worker")))
-            {
-                if (DateTime.UtcNow > deadline)
-                {
-                    throw new TimeoutException("no member with the 'worker' role is up");
-                }
-
-                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
-            }
         }
         catch (TimeoutException ex)
         {
-            throw new InvalidOperationException(
-                $"Could not join the cluster at {string.Join(", ", cluster.Settings.SeedNodes)} within {Timeout.TotalSeconds:0} s ({ex.Message}). Are the nodes running?", ex);
+            throw Failed(cluster, "no seed node let this member in", ex);
+        }
+
+        var deadline = DateTime.UtcNow + Timeout;
+        while (!cluster.State.Members.Any(m => m.Status == MemberStatus.Up && m.HasRole("worker")))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw Failed(cluster, "it joined, but no member with the 'worker' role is up", null);
+            }
+
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private static InvalidOperationException Failed(Cluster cluster, string reason, Exception? inner) => new(
+        $"Could not join the cluster through the seed nodes {string.Join(", ", cluster.Settings.SeedNodes)} within {Timeout.TotalSeconds:0} s "
+        + $"({reason}; this member is {cluster.SelfAddress}). "
+        + "Are the nodes running, and is each seed spelled exactly as the node advertises it (its 'node up: …' line)?", inner);
 }
