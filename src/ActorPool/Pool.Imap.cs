@@ -62,14 +62,7 @@ public sealed partial class Pool
         ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
         EnsureOpen();
         return Stream<object?, object?>(items, chunkSize, ordered: true,
-            (id, arguments, mode) => new Map(function, arguments, null)
-            {
-                RequestId = id,
-                ReplyTo = _inbox,
-                ChunkSize = chunkSize,
-                Mode = mode,
-                Timeout = _options.TaskTimeout,
-            },
+            (id, arguments, mode) => new Submit(id, function, arguments, mode, _inbox) { ChunkSize = chunkSize, Timeout = _options.TaskTimeout },
             cancellationToken);
     }
 
@@ -84,14 +77,14 @@ public sealed partial class Pool
     }
 
     private async IAsyncEnumerable<TResult> Stream<T, TResult>(IEnumerable<T> items, int chunkSize, bool ordered,
-        Func<long, T[], ReplyMode, Map> request, [EnumeratorCancellation] CancellationToken cancellationToken)
+        Func<long, T[], ReplyMode, Submit> request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // A segment holds enough chunks to keep every worker busy twice over; each is one streaming request.
         var workers = Math.Max(Processes, await CountWorkersAsync(cancellationToken).ConfigureAwait(false));
         var segmentSize = (int)Math.Min(Math.Max((long)chunkSize * workers * 2, chunkSize), Math.Max(chunkSize, 1 << 20));
         var events = Channel.CreateUnbounded<StreamEvent<TResult>>(new UnboundedChannelOptions { SingleReader = true });
-        var segments = new LinkedList<Segment<TResult>>();
-        var byId = new Dictionary<long, Segment<TResult>>();
+        var segments = new LinkedList<StreamSegment<TResult>>();
+        var byId = new Dictionary<long, StreamSegment<TResult>>();
         var mode = ordered ? ReplyMode.OrderedStream : ReplyMode.UnorderedStream;
         // The stream is one call while it runs: Join waits for it, Terminate fails it, and it feeds on after Close.
         var guard = new StreamCall<TResult>(events.Writer);
@@ -130,7 +123,7 @@ public sealed partial class Pool
                         var call = new StreamCall<TResult>(events.Writer);
                         var arguments = batch.ToArray();
                         Send(call, id => request(id, arguments, mode) with { AdmittedBeforeClose = true }, Task.CompletedTask, CancellationToken.None);
-                        var segment = new Segment<TResult>(call.Id, sent);
+                        var segment = new StreamSegment<TResult>(call.Id, sent);
                         sent += arguments.Length;
                         segments.AddLast(segment);
                         byId[call.Id] = segment;
@@ -210,7 +203,7 @@ public sealed partial class Pool
             {
                 if (_calls.Take(segment.Id) is not null)
                 {
-                    Router.Tell(new CancelRequest(segment.Id), _inbox);
+                    CancelAt(segment.Id);
                 }
             }
 
@@ -236,44 +229,6 @@ public sealed partial class Pool
         catch (AskTimeoutException)
         {
             return Processes;
-        }
-    }
-
-    /// <summary>One streaming request of an <c>Imap</c>: its parts in order, then its end or failure.</summary>
-    private sealed class Segment<TResult>(long id, long firstItem)
-    {
-        private readonly Queue<StreamEvent<TResult>> _events = new();
-
-        public long Id { get; } = id;
-
-        /// <summary>Throws a failure of this segment with the item index counted over the whole input.</summary>
-        [System.Diagnostics.CodeAnalysis.DoesNotReturn]
-        public void Throw(Exception failure)
-        {
-            if (failure is PoolTaskException task && firstItem > 0)
-            {
-                failure = new PoolTaskException(task.Function, (int)Math.Min(int.MaxValue, task.ItemIndex + firstItem),
-                    task.OriginalType, task.OriginalMessage, task.RemoteStackTrace, task.InnerException);
-            }
-
-            ExceptionDispatchInfo.Throw(failure);
-        }
-
-        public void Add(StreamEvent<TResult> next) => _events.Enqueue(next);
-
-        /// <summary>The next values; null values with no failure mean the segment ended. False when nothing has arrived yet.</summary>
-        public bool TryNext(out TResult[]? values, out Exception? failure)
-        {
-            if (_events.TryDequeue(out var next))
-            {
-                values = next.Values;
-                failure = next.Failure;
-                return true;
-            }
-
-            values = null;
-            failure = null;
-            return false;
         }
     }
 }

@@ -28,6 +28,9 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
         }
         """).WithFallback(PoolSettings.DefaultConfig);
 
+    /// <summary>How long a ClusterClient keeps trying its contact points when its HOCON sets no <c>reconnect-timeout</c>.</summary>
+    private static readonly TimeSpan DefaultReconnectTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>The name of a pool router whose workers HOCON deploys (<c>/user/pool/workers</c>).</summary>
     private const string DeployedRouterName = "pool";
 
@@ -37,6 +40,7 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
     private readonly PoolOptions _options;
     private readonly PendingCalls _calls = new();
     private readonly IActorRef _inbox;
+    private readonly Transport _transport;
     private int _state;
 
     private Pool(ActorSystem system, bool ownsSystem, PoolOptions options, IActorRef? router = null)
@@ -46,12 +50,15 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
         _ownsSystem = ownsSystem;
         _ownsRouter = router is null;
         _options = options;
+        _transport = Transport.Of(system);
         var id = Guid.NewGuid().ToString("N")[..8];
         Router = router ?? StartRouter(system, options, id);
         // A router elsewhere may die under a call: a real inbox actor watches it. Our own router replies directly.
         _inbox = _ownsRouter
             ? new DirectReplyRef(((ExtendedActorSystem)system).Provider, _calls)
-            : system.ActorOf(Props.Create(() => new ReplyInbox(_calls)), $"pool-{id}-replies");
+            : system.ActorOf(Props.Create(() => new ReplyInbox(_calls, Router)), $"pool-{id}-replies");
+        // A borrowed system may stop under the pool (CoordinatedShutdown on SIGTERM): no call may wait for ever then.
+        system.WhenTerminated.ContinueWith(_ => SystemStopped(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     /// <summary>The number of workers (<c>processes</c>).</summary>
@@ -115,6 +122,10 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
     /// <param name="options">Call defaults.</param>
     /// <param name="routerPath">The router's path on the nodes.</param>
     /// <exception cref="ArgumentException"><paramref name="contacts"/> is empty or holds a path that is not an actor path.</exception>
+    /// <remarks>
+    /// When no contact point answers within the client's <c>akka.cluster.client.reconnect-timeout</c> (30 s unless
+    /// set), outstanding and later calls fail with <see cref="PoolWorkerLostException"/>.
+    /// </remarks>
     public static Pool ConnectViaClusterClient(ActorSystem system, IEnumerable<string> contacts, PoolOptions? options = null, string routerPath = "/user/pool")
     {
         ArgumentNullException.ThrowIfNull(system);
@@ -127,8 +138,12 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
             throw new ArgumentException("At least one contact point is needed.", nameof(contacts));
         }
 
-        var client = system.ActorOf(ClusterClient.Props(ClusterClientSettings.Create(system).WithInitialContacts(paths)), $"pool-client-{Guid.NewGuid():N}");
+        var settings = ClusterClientSettings.Create(system).WithInitialContacts(paths);
+        // A client that never gives up reaching its contacts would leave every call waiting for ever: bound it.
+        settings = settings.ReconnectTimeout is null ? settings.WithReconnectTimeout(DefaultReconnectTimeout) : settings;
+        var client = system.ActorOf(ClusterClient.Props(settings), $"pool-client-{Guid.NewGuid():N}");
         var proxy = system.ActorOf(Props.Create(() => new ClusterClientProxy(client, routerPath)), $"pool-proxy-{Guid.NewGuid():N}");
+        Transport.Of(system).MarkRemote(proxy);
         return Connect(system, proxy, options);
     }
 
@@ -155,8 +170,17 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
             throw new InvalidOperationException("Join() waits for a pool that accepts no more work: call Close() or Terminate() first.");
         }
 
+        // Outstanding calls fail when the system stops, so waiting for them ends then too.
         await _calls.WhenEmpty().WaitAsync(cancellationToken).ConfigureAwait(false);
         await StopAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The actor system stopped under the pool: it takes no more work and every outstanding call fails.</summary>
+    private void SystemStopped()
+    {
+        Interlocked.Exchange(ref _state, Terminated);
+        _calls.FailAll(() => new PoolWorkerLostException(
+            $"The actor system '{_system.Name}' the pool runs in has stopped (CoordinatedShutdown, or Terminate) before this call finished."));
     }
 
     /// <summary>
@@ -179,7 +203,7 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
         {
             foreach (var id in _calls.Ids)
             {
-                Router.Tell(new CancelRequest(id), _inbox);
+                CancelAt(id);
             }
         }
 
@@ -199,7 +223,7 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
 
     private Task StopAsync()
     {
-        if (_ownsSystem)
+        if (_ownsSystem || _system.WhenTerminated.IsCompleted)
         {
             return _system.Terminate();
         }
@@ -254,7 +278,7 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Registers a call, sends its request to the router, and lets the token cancel it there.</summary>
-    private void Send(PendingCall call, Func<long, Map> request, Task completion, CancellationToken cancellationToken)
+    private void Send(PendingCall call, Func<long, Submit> request, Task completion, CancellationToken cancellationToken)
     {
         var id = _calls.Add(call);
         if (cancellationToken.CanBeCanceled)
@@ -274,25 +298,34 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
             return;
         }
 
-        Router.Tell(request(id), _inbox);
+        try
+        {
+            _transport.Send(Router, request(id), _inbox);
+        }
+        catch (PoolException ex)
+        {
+            // The request cannot reach a router on another node (a closure, a value that cannot cross, too large).
+            _calls.Take(id)?.Fail(ex);
+        }
     }
 
     private void Cancel(long id, CancellationToken cancellationToken)
     {
         if (_calls.Take(id) is { } call)
         {
-            Router.Tell(new CancelRequest(id), _inbox);
+            CancelAt(id);
             call.Fail(new OperationCanceledException("The call was cancelled.", cancellationToken));
         }
     }
 
-    private Map Request<TArg, TResult>(long id, FunctionInvoker<TArg, TResult> function, TArg[] arguments, int? chunkSize, ReplyMode mode) =>
-        new(function.Name, new TypedItems<TArg>(arguments), function)
+    /// <summary>Tells the router to stop dispatching a call; best effort (the router may be gone).</summary>
+    private void CancelAt(long id) => _transport.Send(Router, new CancelRequest(id), _inbox);
+
+    private Submit Request<TArg, TResult>(long id, FunctionInvoker<TArg, TResult> function, TArg[] arguments, int? chunkSize, ReplyMode mode) =>
+        new(id, function.Name, arguments, mode, _inbox)
         {
-            RequestId = id,
-            ReplyTo = _inbox,
+            LocalFunction = function,
             ChunkSize = chunkSize,
-            Mode = mode,
             Timeout = _options.TaskTimeout,
         };
 }

@@ -5,16 +5,14 @@ using Akka.Actor;
 namespace ActorPool;
 
 /// <summary>
-/// Makes an actor system ready for ActorPool even when it was created without <see cref="PoolSettings.DefaultConfig"/>
-/// as a fallback: ActorPool's settings, the worker dispatcher and the protocol's serializer bindings.
+/// Makes any actor system ready for ActorPool, even one created without ActorPool's HOCON (a plain TestKit's, a
+/// host's): ActorPool's settings and worker dispatcher as a fallback, the serializer bound as <c>actorpool.conf</c>
+/// binds it, and the serializer handed this process's type allow-list.
 /// </summary>
 internal static class ActorPoolSetup
 {
-    private static readonly Type[] ProtocolTypes =
-    [
-        typeof(Map), typeof(Apply), typeof(MapResult), typeof(ApplyResult), typeof(MapPart), typeof(Chunk),
-        typeof(ChunkResult), typeof(ChunkFailed), typeof(CancelRequest), typeof(WorkerOptions), typeof(RequestAccepted), typeof(Batch), typeof(BatchResult),
-    ];
+    /// <summary>The types of registered functions' signatures, growing as assemblies with pool functions load.</summary>
+    private static readonly TypeAllowList RegisteredTypes = new(() => FunctionRegistry.SignatureTypes, () => FunctionRegistry.Count);
 
     public static void Ensure(ActorSystem system)
     {
@@ -23,14 +21,17 @@ internal static class ActorPoolSetup
             system.Settings.InjectTopLevelFallback(PoolSettings.DefaultConfig);
         }
 
-        if (system.Serialization.FindSerializerForType(typeof(Map)) is not ActorPoolSerializer)
+        if (system.Serialization.FindSerializerForType(typeof(IPoolMessage)) is not ActorPoolSerializer serializer)
         {
-            var serializer = new ActorPoolSerializer((ExtendedActorSystem)system);
+            // Bindings are read when a system starts; one started without ours gets the same ones, from the same file.
+            serializer = new ActorPoolSerializer((ExtendedActorSystem)system);
             system.Serialization.AddSerializer("actorpool", serializer);
-            foreach (var type in ProtocolTypes)
+            foreach (var binding in PoolSettings.DefaultConfig.GetConfig("akka.actor.serialization-bindings").AsEnumerable())
             {
-                system.Serialization.AddSerializationMap(type, serializer);
+                system.Serialization.AddSerializationMap(Type.GetType(binding.Key, throwOnError: true)!, serializer);
             }
         }
+
+        serializer.Codec.AllowList = RegisteredTypes;
     }
 }

@@ -6,7 +6,7 @@ using Akka.Configuration;
 namespace ActorPool;
 
 /// <summary>The <c>actorpool { … }</c> HOCON section, read once per actor system. Every key is documented in <c>actorpool.conf</c>.</summary>
-public sealed record PoolSettings
+internal sealed record PoolSettings
 {
     /// <summary>The HOCON path of the dispatcher workers run on.</summary>
     public const string WorkerDispatcherPath = "actorpool.worker-dispatcher";

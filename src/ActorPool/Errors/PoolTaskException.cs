@@ -1,5 +1,3 @@
-using System.Runtime.Serialization;
-
 namespace ActorPool;
 
 /// <summary>
@@ -7,7 +5,7 @@ namespace ActorPool;
 /// happened on another node: the original type name, message and stack text, and the index of the failing
 /// item. <see cref="Exception.InnerException"/> is the original exception when it ran in this process.
 /// </summary>
-public sealed class PoolTaskException : Exception
+public sealed class PoolTaskException : PoolException
 {
     /// <summary>Creates the exception for item <paramref name="itemIndex"/> of a call to <paramref name="function"/>.</summary>
     /// <param name="function">The pool function that threw.</param>
@@ -25,30 +23,6 @@ public sealed class PoolTaskException : Exception
         OriginalMessage = originalMessage;
         RemoteStackTrace = remoteStackTrace;
     }
-
-#pragma warning disable SYSLIB0051, CS0672 // Akka.Remote rebuilds exceptions from SerializationInfo when a failure crosses nodes.
-    private PoolTaskException(SerializationInfo info, StreamingContext context) : base(info, context)
-    {
-        Function = info.GetString(nameof(Function)) ?? "";
-        ItemIndex = info.GetInt32(nameof(ItemIndex));
-        OriginalType = info.GetString(nameof(OriginalType)) ?? "";
-        OriginalMessage = info.GetString(nameof(OriginalMessage)) ?? "";
-        RemoteStackTrace = info.GetString(nameof(RemoteStackTrace));
-    }
-
-    /// <summary>Adds the pool's fields, so they survive when the failure crosses nodes.</summary>
-    /// <param name="info">Where the fields go.</param>
-    /// <param name="context">Unused.</param>
-    public override void GetObjectData(SerializationInfo info, StreamingContext context)
-    {
-        base.GetObjectData(info, context);
-        info.AddValue(nameof(Function), Function);
-        info.AddValue(nameof(ItemIndex), ItemIndex);
-        info.AddValue(nameof(OriginalType), OriginalType);
-        info.AddValue(nameof(OriginalMessage), OriginalMessage);
-        info.AddValue(nameof(RemoteStackTrace), RemoteStackTrace);
-    }
-#pragma warning restore SYSLIB0051, CS0672
 
     /// <summary>The pool function that threw.</summary>
     public string Function { get; }

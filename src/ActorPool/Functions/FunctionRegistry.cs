@@ -27,6 +27,9 @@ internal static class FunctionRegistry
     /// <summary>How many functions are registered (cheap: no copy, no sort).</summary>
     public static int Count => Functions.Count;
 
+    /// <summary>Every parameter, argument pack and result type of the registered functions: the roots of the type allow-list.</summary>
+    public static IEnumerable<Type> SignatureTypes => Functions.Values.SelectMany(f => f.ParameterTypes.Append(f.ArgumentType).Append(f.ResultType));
+
     public static IReadOnlyCollection<FunctionInvoker> All => Functions.Values.OrderBy(f => f.Name, StringComparer.Ordinal).ToArray();
 
     /// <summary>Finds a function by wire name; throws <see cref="PoolFunctionException"/> when it is not on the allow-list.</summary>

@@ -5,12 +5,15 @@ using Akka.Serialization;
 namespace ActorPool.Serialization;
 
 /// <summary>
-/// The binary serializer for ActorPool's protocol: requests, chunks, results and failures, and their payloads
-/// through <see cref="PayloadCodec"/>. Bound in ActorPool's embedded HOCON (<c>akka.actor.serialization-bindings</c>);
-/// nothing of the protocol goes through the default JSON serializer.
+/// The binary serializer of ActorPool's protocol: the public requests and results, and every internal message
+/// (bound through <see cref="IPoolMessage"/>). It owns every byte: values go through its <see cref="PayloadCodec"/>.
+/// Each message is written header first, payload last, so a payload this node cannot read (a type off its
+/// allow-list, a malformed value) becomes a failure of that call — the header says which — instead of a message
+/// Akka drops with a log line while the caller waits for ever.
 /// </summary>
-public sealed class ActorPoolSerializer : SerializerWithStringManifest
+internal sealed class ActorPoolSerializer : SerializerWithStringManifest
 {
+    private const string SubmitManifest = "submit";
     private const string MapManifest = "map";
     private const string ApplyManifest = "apply";
     private const string MapResultManifest = "map-result";
@@ -19,22 +22,28 @@ public sealed class ActorPoolSerializer : SerializerWithStringManifest
     private const string ChunkManifest = "chunk";
     private const string ChunkResultManifest = "chunk-result";
     private const string ChunkFailedManifest = "chunk-failed";
-    private const string CancelManifest = "cancel";
-    private const string WorkerOptionsManifest = "worker-options";
-    private const string AcceptedManifest = "accepted";
     private const string BatchManifest = "batch";
     private const string BatchResultManifest = "batch-result";
+    private const string CancelManifest = "cancel";
+    private const string AcceptedManifest = "accepted";
+    private const string FailureManifest = "failure";
+    private const string WorkerOptionsManifest = "worker-options";
 
-    /// <summary>Creates the serializer; Akka calls this once per actor system.</summary>
+    /// <summary>Creates the serializer; Akka calls this once per actor system. It allows primitives only until handed its allow-list.</summary>
     /// <param name="system">The actor system, used to resolve actor references.</param>
     public ActorPoolSerializer(ExtendedActorSystem system) : base(system) { }
 
     /// <summary>ActorPool's serializer id (user serializers take ids above 100).</summary>
     public override int Identifier => 7_701;
 
+    /// <summary>Reads and writes the values; its allow-list is handed in when the system is wired for ActorPool.</summary>
+    public PayloadCodec Codec { get; } = new(TypeAllowList.PrimitivesOnly);
+
     /// <inheritdoc />
     public override string Manifest(object o) => o switch
     {
+        Encoded encoded => encoded.Manifest,
+        Submit => SubmitManifest,
         Map => MapManifest,
         Apply => ApplyManifest,
         MapResult => MapResultManifest,
@@ -43,17 +52,24 @@ public sealed class ActorPoolSerializer : SerializerWithStringManifest
         Chunk => ChunkManifest,
         ChunkResult => ChunkResultManifest,
         ChunkFailed => ChunkFailedManifest,
-        CancelRequest => CancelManifest,
-        WorkerOptions => WorkerOptionsManifest,
-        RequestAccepted => AcceptedManifest,
         Batch => BatchManifest,
         BatchResult => BatchResultManifest,
+        CancelRequest => CancelManifest,
+        RequestAccepted => AcceptedManifest,
+        FailureReply => FailureManifest,
+        WorkerOptions => WorkerOptionsManifest,
         _ => throw new ArgumentException($"ActorPoolSerializer cannot serialize {o.GetType()}.", nameof(o)),
     };
 
     /// <inheritdoc />
+    /// <exception cref="PoolPayloadException">A value in the message cannot cross.</exception>
     public override byte[] ToBinary(object obj)
     {
+        if (obj is Encoded encoded)
+        {
+            return encoded.Bytes;
+        }
+
         using var stream = new MemoryStream();
         using (var writer = new BinaryWriter(stream))
         {
@@ -67,57 +83,136 @@ public sealed class ActorPoolSerializer : SerializerWithStringManifest
     public override object FromBinary(byte[] bytes, string manifest)
     {
         using var reader = new BinaryReader(new MemoryStream(bytes, writable: false));
-        return manifest switch
+        switch (manifest)
         {
-            MapManifest => new Map(reader.ReadString(), TypedItems.Wrap(PayloadCodec.ReadArray(reader)), null)
-            {
-                ChunkSize = ReadNullableInt(reader),
-                ReplyTo = ReadRef(reader),
-                Timeout = ReadNullableTimeSpan(reader),
-                RequestId = reader.ReadInt64(),
-                Mode = (ReplyMode)reader.ReadByte(),
-            },
-            ApplyManifest => new Apply(reader.ReadString(), (object?[])PayloadCodec.ReadArray(reader))
-            {
-                ReplyTo = ReadRef(reader),
-                Timeout = ReadNullableTimeSpan(reader),
-                RequestId = reader.ReadInt64(),
-            },
-            MapResultManifest => new MapResult(reader.ReadInt64(), TypedItems.Wrap(PayloadCodec.ReadArray(reader))),
-            ApplyResultManifest => new ApplyResult(reader.ReadInt64(), PayloadCodec.Read(reader)),
-            MapPartManifest => new MapPart(reader.ReadInt64(), reader.ReadInt32(), TypedItems.Wrap(PayloadCodec.ReadArray(reader))),
-            ChunkManifest => ReadChunk(reader),
-            ChunkResultManifest => new ChunkResult(reader.ReadInt64(), reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32(),
-                PayloadCodec.ReadArray(reader)) { Last = reader.ReadBoolean() },
-            ChunkFailedManifest => new ChunkFailed(reader.ReadInt64(), reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32(), ReadFailure(reader)),
-            CancelManifest => new CancelRequest(reader.ReadInt64()),
-            WorkerOptionsManifest => new WorkerOptions(ReadNullableInt(reader), null),
-            AcceptedManifest => new RequestAccepted(reader.ReadInt64()),
-            BatchManifest => new Batch(reader.ReadString(), ReadRaw<long>(reader), ReadRaw<int>(reader), PayloadCodec.ReadArray(reader)),
-            BatchResultManifest => new BatchResult(ReadRaw<long>(reader), ReadRaw<int>(reader), PayloadCodec.ReadArray(reader), ReadBatchFailures(reader)),
-            _ => throw new System.Runtime.Serialization.SerializationException($"ActorPoolSerializer does not know manifest '{manifest}'."),
-        };
+            case SubmitManifest:
+                {
+                    var (requestId, function, replyTo) = (reader.ReadInt64(), reader.ReadString(), ReadRef(reader)!);
+                    var (mode, chunkSize, timeout, admitted) = ((ReplyMode)reader.ReadByte(), ReadNullableInt(reader), ReadNullableTimeSpan(reader), reader.ReadBoolean());
+                    return Payload(reader, out var arguments) is { } failure
+                        ? new Rejected(requestId, replyTo, failure)
+                        : new Submit(requestId, function, arguments, mode, replyTo) { ChunkSize = chunkSize, Timeout = timeout, AdmittedBeforeClose = admitted };
+                }
+
+            case MapManifest:
+                {
+                    var (requestId, function, replyTo, chunkSize, timeout) = (reader.ReadInt64(), reader.ReadString(), ReadRef(reader), ReadNullableInt(reader), ReadNullableTimeSpan(reader));
+                    return Payload(reader, out var items) is { } failure
+                        ? new Rejected(requestId, replyTo, failure)
+                        : new Map(function, TypedItems.Wrap(items)) { RequestId = requestId, ReplyTo = replyTo, ChunkSize = chunkSize, Timeout = timeout };
+                }
+
+            case ApplyManifest:
+                {
+                    var (requestId, function, replyTo, timeout) = (reader.ReadInt64(), reader.ReadString(), ReadRef(reader), ReadNullableTimeSpan(reader));
+                    return Payload(reader, out var arguments) is { } failure
+                        ? new Rejected(requestId, replyTo, failure)
+                        : new Apply(function, arguments as object?[] ?? [.. TypedItems.Wrap(arguments)]) { RequestId = requestId, ReplyTo = replyTo, Timeout = timeout };
+                }
+
+            case MapResultManifest:
+                {
+                    var requestId = reader.ReadInt64();
+                    return Payload(reader, out var values) is { } failure ? new Status.Failure(failure, requestId) : new MapResult(requestId, TypedItems.Wrap(values));
+                }
+
+            case ApplyResultManifest:
+                {
+                    var requestId = reader.ReadInt64();
+                    return Payload(reader, out var value) is { } failure ? new Status.Failure(failure, requestId) : new ApplyResult(requestId, value.GetValue(0));
+                }
+
+            case MapPartManifest:
+                {
+                    var (requestId, start) = (reader.ReadInt64(), reader.ReadInt32());
+                    return Payload(reader, out var values) is { } failure ? new Status.Failure(failure, requestId) : new MapPart(requestId, start, values);
+                }
+
+            case ChunkManifest:
+                {
+                    var (key, index, attempt, function) = (reader.ReadInt64(), reader.ReadInt32(), reader.ReadInt32(), reader.ReadString());
+                    var failure = Payload(reader, out var items);
+                    return new Chunk(key, index, attempt, function, items, 0, items.Length) { Undecodable = failure };
+                }
+
+            case ChunkResultManifest:
+                {
+                    var (key, index, attempt, partOffset, last) = (reader.ReadInt64(), reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32(), reader.ReadBoolean());
+                    return Payload(reader, out var values) is { } failure
+                        ? new ChunkFailed(key, index, attempt, partOffset, TaskFailure.FromPool("", failure))
+                        : new ChunkResult(key, index, attempt, partOffset, values) { Last = last };
+                }
+
+            case ChunkFailedManifest:
+                return new ChunkFailed(reader.ReadInt64(), reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32(), ReadFailure(reader));
+            case BatchManifest:
+                {
+                    var (function, keys, attempts) = (reader.ReadString(), ReadRaw<long>(reader), ReadRaw<int>(reader));
+                    var failure = Payload(reader, out var items);
+                    return new Batch(function, keys, attempts, items) { Undecodable = failure };
+                }
+
+            case BatchResultManifest:
+                {
+                    var (keys, attempts, failures) = (ReadRaw<long>(reader), ReadRaw<int>(reader), ReadBatchFailures(reader));
+                    return Payload(reader, out var values) is { } failure
+                        ? BatchResult.AllFailed(keys, attempts, TaskFailure.FromPool("", failure))
+                        : new BatchResult(keys, attempts, values, failures);
+                }
+
+            case CancelManifest:
+                return new CancelRequest(reader.ReadInt64());
+            case AcceptedManifest:
+                return new RequestAccepted(reader.ReadInt64());
+            case FailureManifest:
+                {
+                    var requestId = ReadNullableLong(reader);
+                    var failure = ReadFailure(reader);
+                    return new Status.Failure(failure.ToException(reader.ReadInt32()), requestId);
+                }
+
+            case WorkerOptionsManifest:
+                return new WorkerOptions(ReadNullableInt(reader), null);
+            default:
+                throw new System.Runtime.Serialization.SerializationException($"ActorPoolSerializer does not know manifest '{manifest}'.");
+        }
     }
 
     private void Write(BinaryWriter writer, object obj)
     {
         switch (obj)
         {
+            case Submit submit:
+                if (submit.LocalFunction is { IsLocalOnly: true } local)
+                {
+                    throw new PoolFunctionException(local.Name,
+                        $"'{local.Name}' is a lambda or closure, which can only run in this process, but the pool's router is on another node. " +
+                        "Pass a public static method marked [PoolFunction] instead.");
+                }
+
+                writer.Write(submit.RequestId);
+                writer.Write(submit.Function);
+                WriteRef(writer, submit.ReplyTo);
+                writer.Write((byte)submit.Mode);
+                WriteNullable(writer, submit.ChunkSize);
+                WriteNullable(writer, submit.Timeout?.Ticks);
+                writer.Write(submit.AdmittedBeforeClose);
+                Codec.WriteArray(writer, submit.Arguments, 0, submit.Arguments.Length);
+                break;
             case Map map:
-                writer.Write(map.Function);
-                WriteItems(writer, map.Items);
-                WriteNullable(writer, map.ChunkSize);
-                WriteRef(writer, map.ReplyTo);
-                WriteNullable(writer, map.Timeout?.Ticks);
                 writer.Write(map.RequestId);
-                writer.Write((byte)map.Mode);
+                writer.Write(map.Function);
+                WriteRef(writer, map.ReplyTo);
+                WriteNullable(writer, map.ChunkSize);
+                WriteNullable(writer, map.Timeout?.Ticks);
+                WriteItems(writer, map.Items);
                 break;
             case Apply apply:
+                writer.Write(apply.RequestId);
                 writer.Write(apply.Function);
-                PayloadCodec.Write(writer, apply.Arguments.ToArray());
                 WriteRef(writer, apply.ReplyTo);
                 WriteNullable(writer, apply.Timeout?.Ticks);
-                writer.Write(apply.RequestId);
+                WriteItems(writer, apply.Arguments);
                 break;
             case MapResult result:
                 writer.Write(result.RequestId);
@@ -125,35 +220,27 @@ public sealed class ActorPoolSerializer : SerializerWithStringManifest
                 break;
             case ApplyResult result:
                 writer.Write(result.RequestId);
-                PayloadCodec.Write(writer, result.Value);
+                Codec.Write(writer, new[] { result.Value });
                 break;
             case MapPart part:
                 writer.Write(part.RequestId);
                 writer.Write(part.StartIndex);
-                WritePayload(writer, part.EncodedValues, part.Values is ITypedItems typed ? typed.Array : part.Values.ToArray());
+                Codec.WriteArray(writer, part.Values, 0, part.Values.Length);
                 break;
             case Chunk chunk:
                 writer.Write(chunk.RequestKey);
                 writer.Write(chunk.Index);
                 writer.Write(chunk.Attempt);
                 writer.Write(chunk.Function);
-                if (chunk.EncodedItems is { } encoded)
-                {
-                    writer.Write(encoded);
-                }
-                else
-                {
-                    PayloadCodec.WriteArray(writer, chunk.Items, chunk.Offset, chunk.Count);
-                }
-
+                Codec.WriteArray(writer, chunk.Items, chunk.Offset, chunk.Count);
                 break;
             case ChunkResult result:
                 writer.Write(result.RequestKey);
                 writer.Write(result.Index);
                 writer.Write(result.Attempt);
                 writer.Write(result.PartOffset);
-                WritePayload(writer, result.EncodedValues, result.Values);
                 writer.Write(result.Last);
+                Codec.WriteArray(writer, result.Values, 0, result.Values.Length);
                 break;
             case ChunkFailed failed:
                 writer.Write(failed.RequestKey);
@@ -162,26 +249,15 @@ public sealed class ActorPoolSerializer : SerializerWithStringManifest
                 writer.Write(failed.ItemOffset);
                 WriteFailure(writer, failed.Failure);
                 break;
-            case CancelRequest cancel:
-                writer.Write(cancel.RequestId);
-                break;
-            case WorkerOptions options:
-                WriteNullable(writer, options.MaxTasksPerChild);
-                break;
-            case RequestAccepted accepted:
-                writer.Write(accepted.RequestId);
-                break;
             case Batch batch:
                 writer.Write(batch.Function);
                 WriteRaw(writer, batch.Keys);
                 WriteRaw(writer, batch.Attempts);
-                WritePayload(writer, batch.EncodedItems, batch.Items);
-
+                Codec.WriteArray(writer, batch.Items, 0, batch.Items.Length);
                 break;
             case BatchResult result:
                 WriteRaw(writer, result.Keys);
                 WriteRaw(writer, result.Attempts);
-                WritePayload(writer, result.EncodedValues, result.Values);
                 writer.Write(result.Failures.Count);
                 foreach (var failure in result.Failures)
                 {
@@ -189,23 +265,47 @@ public sealed class ActorPoolSerializer : SerializerWithStringManifest
                     WriteFailure(writer, failure.Failure);
                 }
 
+                Codec.WriteArray(writer, result.Values, 0, result.Values.Length);
+                break;
+            case CancelRequest cancel:
+                writer.Write(cancel.RequestId);
+                break;
+            case RequestAccepted accepted:
+                writer.Write(accepted.RequestId);
+                break;
+            case FailureReply failure:
+                WriteNullable(writer, failure.RequestId);
+                WriteFailure(writer, failure.Failure);
+                writer.Write(failure.ItemIndex);
+                break;
+            case WorkerOptions options:
+                WriteNullable(writer, options.MaxTasksPerChild);
                 break;
             default:
                 throw new ArgumentException($"ActorPoolSerializer cannot serialize {obj.GetType()}.", nameof(obj));
         }
     }
 
-    /// <summary>Writes an array payload, or the bytes a sender already encoded it to (to check its size).</summary>
-    private static void WritePayload(BinaryWriter writer, byte[]? encoded, Array values)
+    /// <summary>Reads the message's payload, last in every message; the failure of its call when it cannot be read here, null otherwise.</summary>
+    private PoolPayloadException? Payload(BinaryReader reader, out Array values)
     {
-        if (encoded is not null)
+        try
         {
-            writer.Write(encoded);
+            values = Codec.ReadArray(reader);
+            return null;
         }
-        else
+        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or IOException or ArgumentException or InvalidCastException
+                                       or MissingMethodException or System.Reflection.TargetInvocationException or NotSupportedException)
         {
-            PayloadCodec.WriteArray(writer, values, 0, values.Length);
+            values = Array.Empty<object?>();
+            return new PoolPayloadException($"A payload that arrived from another node could not be read on {system.Provider.DefaultAddress}: {ex.Message}", ex);
         }
+    }
+
+    private void WriteItems(BinaryWriter writer, IReadOnlyList<object?> items)
+    {
+        var array = TypedItems.Unwrap(items);
+        Codec.WriteArray(writer, array, 0, array.Length);
     }
 
     private static void WriteFailure(BinaryWriter writer, TaskFailure failure)
@@ -239,25 +339,15 @@ public sealed class ActorPoolSerializer : SerializerWithStringManifest
 
     private static T[] ReadRaw<T>(BinaryReader reader) where T : unmanaged
     {
-        var values = new T[reader.ReadInt32()];
+        var count = reader.ReadInt32();
+        if (count < 0 || (long)count * System.Runtime.CompilerServices.Unsafe.SizeOf<T>() > reader.BaseStream.Length - reader.BaseStream.Position)
+        {
+            throw new System.Runtime.Serialization.SerializationException($"A count of {count} does not fit the message.");
+        }
+
+        var values = new T[count];
         reader.BaseStream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
         return values;
-    }
-
-    private static Chunk ReadChunk(BinaryReader reader)
-    {
-        var key = reader.ReadInt64();
-        var index = reader.ReadInt32();
-        var attempt = reader.ReadInt32();
-        var function = reader.ReadString();
-        var items = PayloadCodec.ReadArray(reader);
-        return new Chunk(key, index, attempt, function, items, 0, items.Length);
-    }
-
-    private static void WriteItems(BinaryWriter writer, IReadOnlyList<object?> items)
-    {
-        var array = items is ITypedItems typed ? typed.Array : items.ToArray();
-        PayloadCodec.WriteArray(writer, array, 0, array.Length);
     }
 
     private static void WriteRef(BinaryWriter writer, IActorRef? actor) =>
@@ -296,6 +386,8 @@ public sealed class ActorPoolSerializer : SerializerWithStringManifest
     private static string? ReadNullableString(BinaryReader reader) => reader.ReadBoolean() ? reader.ReadString() : null;
 
     private static int? ReadNullableInt(BinaryReader reader) => reader.ReadBoolean() ? reader.ReadInt32() : null;
+
+    private static long? ReadNullableLong(BinaryReader reader) => reader.ReadBoolean() ? reader.ReadInt64() : null;
 
     private static TimeSpan? ReadNullableTimeSpan(BinaryReader reader) => reader.ReadBoolean() ? new TimeSpan(reader.ReadInt64()) : null;
 }

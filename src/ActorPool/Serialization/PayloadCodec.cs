@@ -1,37 +1,46 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using ActorPool.Internal;
 
 namespace ActorPool.Serialization;
 
 /// <summary>
-/// Writes the values that cross the wire: arguments, results, whole chunks. Primitive arrays go as raw bytes
-/// (an <c>int[]</c> of a million items is one copy, no reflection, no boxing); strings, tuples, enums, nullable and
-/// boxed values and arrays of them are tagged. A type name on the wire is only ever looked up in the allow-list:
-/// the primitives below and the types in registered pool functions' signatures.
+/// Writes and reads the values that cross the wire: arguments, results, whole chunks. Primitive arrays go as raw
+/// bytes (an <c>int[]</c> of a million items is one copy, no reflection, no boxing); strings, value tuples, enums,
+/// nullable and boxed values and arrays of them are tagged. A type name on the wire is only ever looked up in the
+/// <see cref="TypeAllowList"/> it is handed. The writer refuses, with a <see cref="PoolPayloadException"/>, every
+/// value its reader could not rebuild exactly, so nothing is sent that the other side must drop.
 /// </summary>
-internal static class PayloadCodec
+internal sealed class PayloadCodec
 {
+    /// <summary>The most values a value tuple may hold on the wire (ValueTuple's eighth slot nests another tuple).</summary>
+    private const int MaxTupleLength = 7;
+
+    /// <summary>Tags 1 to 17 are <see cref="PayloadPrimitives.Types"/>, in order.</summary>
     private enum Tag : byte
     {
         Null = 0, Int32, Int64, Double, String, Boolean, Single, Decimal, Int16, Byte, Char, DateTime, Guid, TimeSpan, SByte, UInt16, UInt32, UInt64,
         UnitTuple = 40, Tuple, Enum, ObjectArray, TypedArray, PrimitiveArray,
+
+        // Type descriptors only (see WriteType): a type by its allow-listed name, a nullable, an array, object.
+        NamedType = 50, NullableType, ArrayType, ObjectType,
     }
 
-    private static readonly Type[] Primitives =
+    private static readonly Type[] TupleDefinitions =
     [
-        typeof(int), typeof(long), typeof(double), typeof(string), typeof(bool), typeof(float), typeof(decimal), typeof(short), typeof(byte),
-        typeof(char), typeof(DateTime), typeof(Guid), typeof(TimeSpan), typeof(sbyte), typeof(ushort), typeof(uint), typeof(ulong),
+        typeof(ValueTuple<>), typeof(ValueTuple<,>), typeof(ValueTuple<,,>), typeof(ValueTuple<,,,>), typeof(ValueTuple<,,,,>), typeof(ValueTuple<,,,,,>), typeof(ValueTuple<,,,,,,>),
     ];
 
-    private static readonly Dictionary<Type, Tag> TagOf = Primitives.Select((t, i) => (t, (Tag)(i + 1))).ToDictionary(p => p.t, p => p.Item2);
-    private static readonly Dictionary<Tag, Type> TypeOf = TagOf.ToDictionary(p => p.Value, p => p.Key);
-    private static readonly ConcurrentDictionary<string, Type> Allowed = new(StringComparer.Ordinal);
-    private static int _registeredFunctions = -1;
+    private static readonly Dictionary<Type, byte> TagOf = PayloadPrimitives.Types.Select((t, i) => (t, (byte)(i + 1))).ToDictionary(p => p.t, p => p.Item2);
+    private static readonly Dictionary<byte, Type> TypeOf = TagOf.ToDictionary(p => p.Value, p => p.Key);
 
-    /// <summary>Writes any supported value, or throws <see cref="NotSupportedException"/> saying what cannot cross.</summary>
-    public static void Write(BinaryWriter writer, object? value)
+    /// <summary>Creates a codec that names only the types of <paramref name="allowList"/> on the wire.</summary>
+    public PayloadCodec(TypeAllowList allowList) => AllowList = allowList;
+
+    /// <summary>The types this codec may name; handed in by whoever wires the actor system.</summary>
+    public TypeAllowList AllowList { get; set; }
+
+    /// <summary>Writes any supported value, or throws <see cref="PoolPayloadException"/> saying what cannot cross.</summary>
+    public void Write(BinaryWriter writer, object? value)
     {
         switch (value)
         {
@@ -49,7 +58,7 @@ internal static class PayloadCodec
         var type = value.GetType();
         if (TagOf.TryGetValue(type, out var tag))
         {
-            writer.Write((byte)tag);
+            writer.Write(tag);
             WritePrimitive(writer, tag, value);
         }
         else if (type.IsEnum)
@@ -58,10 +67,17 @@ internal static class PayloadCodec
             writer.Write(AllowedName(type));
             writer.Write(Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
         }
-        else if (value is ITuple tuple && type.IsValueType && type.IsGenericType)
+        else if (value is ITuple tuple && IsValueTuple(type))
         {
+            if (tuple.Length > MaxTupleLength)
+            {
+                throw new PoolPayloadException(
+                    $"A tuple of {tuple.Length} values ({type.Name}) cannot be sent to another node: tuples of up to {MaxTupleLength} values can. Return a record or an array instead.");
+            }
+
+            // The tuple's declared type goes with it, so a null member (a string? left empty) reads back as the same type.
             writer.Write((byte)Tag.Tuple);
-            writer.Write((byte)tuple.Length);
+            WriteType(writer, type);
             for (var i = 0; i < tuple.Length; i++)
             {
                 Write(writer, tuple[i]);
@@ -69,20 +85,25 @@ internal static class PayloadCodec
         }
         else
         {
-            throw new NotSupportedException(
-                $"A value of type {type.FullName} cannot be sent to another node: ActorPool sends primitives, strings, enums, DateTime, Guid, TimeSpan, " +
+            throw new PoolPayloadException(
+                $"A value of type {type.FullName} cannot be sent to another node: ActorPool sends primitives, strings, decimal, enums, DateTime, Guid, TimeSpan, " +
                 "value tuples and arrays of these. Pass such values, or run the pool in-process.");
         }
     }
 
     /// <summary>Writes items [offset, offset + count) of an array, keeping its element type.</summary>
-    public static void WriteArray(BinaryWriter writer, Array array, int offset, int count)
+    public void WriteArray(BinaryWriter writer, Array array, int offset, int count)
     {
+        if (array.Rank != 1)
+        {
+            throw new PoolPayloadException($"A multi-dimensional array ({array.GetType().Name}) cannot be sent to another node; send a jagged array (T[][]) instead.");
+        }
+
         var element = array.GetType().GetElementType()!;
         if (element.IsPrimitive && TagOf.TryGetValue(element, out var tag))
         {
             writer.Write((byte)Tag.PrimitiveArray);
-            writer.Write((byte)tag);
+            writer.Write(tag);
             writer.Write(count);
             WriteRaw(writer, array, offset, count);
             return;
@@ -95,7 +116,7 @@ internal static class PayloadCodec
         else
         {
             writer.Write((byte)Tag.TypedArray);
-            writer.Write(AllowedName(element));
+            WriteType(writer, element);
         }
 
         writer.Write(count);
@@ -105,10 +126,11 @@ internal static class PayloadCodec
         }
     }
 
-    public static object? Read(BinaryReader reader)
+    /// <summary>Reads one value; throws <see cref="InvalidDataException"/> for anything malformed or not on the allow-list.</summary>
+    public object? Read(BinaryReader reader)
     {
-        var tag = (Tag)reader.ReadByte();
-        switch (tag)
+        var tag = reader.ReadByte();
+        switch ((Tag)tag)
         {
             case Tag.Null:
                 return null;
@@ -117,23 +139,30 @@ internal static class PayloadCodec
             case Tag.Enum:
                 {
                     var type = Resolve(reader.ReadString());
-                    return Enum.ToObject(type, reader.ReadInt64());
+                    return type.IsEnum ? Enum.ToObject(type, reader.ReadInt64()) : throw new InvalidDataException($"{type} is not an enum.");
                 }
 
             case Tag.Tuple:
                 {
-                    var values = new object?[reader.ReadByte()];
-                    for (var i = 0; i < values.Length; i++)
+                    var type = ReadType(reader);
+                    var members = IsValueTuple(type) ? type.GetGenericArguments() : [];
+                    if (members.Length is 0 or > MaxTupleLength)
                     {
-                        values[i] = Read(reader);
+                        throw new InvalidDataException($"{type} is not a value tuple of up to {MaxTupleLength} values.");
                     }
 
-                    return MakeTuple(values);
+                    var values = new object?[members.Length];
+                    for (var i = 0; i < values.Length; i++)
+                    {
+                        values[i] = Fit(Read(reader), members[i]);
+                    }
+
+                    return Activator.CreateInstance(type, values)!;
                 }
 
             case Tag.ObjectArray:
                 {
-                    var values = new object?[ReadCount(reader)];
+                    var values = new object?[ReadCount(reader, 1)];
                     for (var i = 0; i < values.Length; i++)
                     {
                         values[i] = Read(reader);
@@ -144,11 +173,11 @@ internal static class PayloadCodec
 
             case Tag.TypedArray:
                 {
-                    var element = Resolve(reader.ReadString());
-                    var values = Array.CreateInstance(element, ReadCount(reader));
+                    var element = ReadType(reader);
+                    var values = Array.CreateInstance(element, ReadCount(reader, 1));
                     for (var i = 0; i < values.Length; i++)
                     {
-                        values.SetValue(Read(reader), i);
+                        values.SetValue(Fit(Read(reader), element), i);
                     }
 
                     return values;
@@ -156,18 +185,55 @@ internal static class PayloadCodec
 
             case Tag.PrimitiveArray:
                 {
-                    var element = TypeOf[(Tag)reader.ReadByte()];
-                    return ReadRaw(reader, element, ReadCount(reader));
+                    var element = TypeOf.GetValueOrDefault(reader.ReadByte()) ?? throw new InvalidDataException("Unknown primitive array element tag.");
+                    return ReadRaw(reader, element, ReadCount(reader, Marshal.SizeOf(element == typeof(bool) ? typeof(byte) : element)));
                 }
 
             default:
-                return TypeOf.ContainsKey(tag) ? ReadPrimitive(reader, tag) : throw new InvalidDataException($"Unknown payload tag {(byte)tag}.");
+                return TypeOf.ContainsKey(tag) ? ReadPrimitive(reader, tag) : throw new InvalidDataException($"Unknown payload tag {tag}.");
         }
     }
 
     /// <summary>Reads a value that was written as an array.</summary>
-    public static Array ReadArray(BinaryReader reader) =>
+    public Array ReadArray(BinaryReader reader) =>
         Read(reader) as Array ?? throw new InvalidDataException("Expected an array payload.");
+
+    /// <summary>Encoded bytes per item, measured on the first items; primitive arrays are exact. 1 when the items cannot be encoded.</summary>
+    public double BytesPerItem(Array items)
+    {
+        var sample = Math.Min(items.Length, 64);
+        if (sample == 0)
+        {
+            return 1;
+        }
+
+        try
+        {
+            using var stream = new MemoryStream();
+            using var writer = new BinaryWriter(stream);
+            WriteArray(writer, items, 0, sample);
+            writer.Flush();
+            return Math.Max(1.0, stream.Length / (double)sample);
+        }
+        catch (PoolPayloadException)
+        {
+            // Sending will fail the call with this error; sizing need not.
+            return 1;
+        }
+    }
+
+    /// <summary>A value read from the wire, checked against the slot it goes into (a typed array element, a tuple member).</summary>
+    private static object? Fit(object? value, Type slot)
+    {
+        if (value is null)
+        {
+            return !slot.IsValueType || Nullable.GetUnderlyingType(slot) is not null
+                ? null
+                : throw new InvalidDataException($"null arrived for a value of type {slot}.");
+        }
+
+        return slot.IsInstanceOfType(value) ? value : throw new InvalidDataException($"A {value.GetType()} arrived for a value of type {slot}.");
+    }
 
     private static void WriteRaw(BinaryWriter writer, Array array, int offset, int count)
     {
@@ -185,7 +251,7 @@ internal static class PayloadCodec
             case ushort[] a: writer.Write(MemoryMarshal.AsBytes(a.AsSpan(offset, count))); break;
             case uint[] a: writer.Write(MemoryMarshal.AsBytes(a.AsSpan(offset, count))); break;
             case ulong[] a: writer.Write(MemoryMarshal.AsBytes(a.AsSpan(offset, count))); break;
-            default: throw new NotSupportedException($"{array.GetType()} is not a primitive array.");
+            default: throw new PoolPayloadException($"{array.GetType()} is not a primitive array.");
         }
     }
 
@@ -216,39 +282,41 @@ internal static class PayloadCodec
         };
     }
 
-    private static int ReadCount(BinaryReader reader)
+    /// <summary>An array length that the rest of the message can hold (at least <paramref name="bytesPerItem"/> each), so garbage cannot make us allocate gigabytes.</summary>
+    private static int ReadCount(BinaryReader reader, int bytesPerItem)
     {
         var count = reader.ReadInt32();
-        return count >= 0 && count <= reader.BaseStream.Length - reader.BaseStream.Position
+        return count >= 0 && (long)count * bytesPerItem <= reader.BaseStream.Length - reader.BaseStream.Position
             ? count
             : throw new InvalidDataException($"Payload array length {count} does not fit the message.");
     }
 
-    private static void WritePrimitive(BinaryWriter writer, Tag tag, object value)
+    private static void WritePrimitive(BinaryWriter writer, byte tag, object value)
     {
-        switch (tag)
+        switch (value)
         {
-            case Tag.Int32: writer.Write((int)value); break;
-            case Tag.Int64: writer.Write((long)value); break;
-            case Tag.Double: writer.Write((double)value); break;
-            case Tag.String: writer.Write((string)value); break;
-            case Tag.Boolean: writer.Write((bool)value); break;
-            case Tag.Single: writer.Write((float)value); break;
-            case Tag.Decimal: writer.Write((decimal)value); break;
-            case Tag.Int16: writer.Write((short)value); break;
-            case Tag.Byte: writer.Write((byte)value); break;
-            case Tag.Char: writer.Write((char)value); break;
-            case Tag.DateTime: writer.Write(((DateTime)value).ToBinary()); break;
-            case Tag.Guid: writer.Write(((Guid)value).ToByteArray()); break;
-            case Tag.TimeSpan: writer.Write(((TimeSpan)value).Ticks); break;
-            case Tag.SByte: writer.Write((sbyte)value); break;
-            case Tag.UInt16: writer.Write((ushort)value); break;
-            case Tag.UInt32: writer.Write((uint)value); break;
-            case Tag.UInt64: writer.Write((ulong)value); break;
+            case int v: writer.Write(v); break;
+            case long v: writer.Write(v); break;
+            case double v: writer.Write(v); break;
+            case string v: writer.Write(v); break;
+            case bool v: writer.Write(v); break;
+            case float v: writer.Write(v); break;
+            case decimal v: writer.Write(v); break;
+            case short v: writer.Write(v); break;
+            case byte v: writer.Write(v); break;
+            case char v: writer.Write(v); break;
+            case DateTime v: writer.Write(v.ToBinary()); break;
+            case Guid v: writer.Write(v.ToByteArray()); break;
+            case TimeSpan v: writer.Write(v.Ticks); break;
+            case sbyte v: writer.Write(v); break;
+            case ushort v: writer.Write(v); break;
+            case uint v: writer.Write(v); break;
+            case ulong v: writer.Write(v); break;
+            default: throw new PoolPayloadException($"No primitive writer for tag {tag}.");
         }
     }
 
-    private static object ReadPrimitive(BinaryReader reader, Tag tag) => tag switch
+    private static object ReadPrimitive(BinaryReader reader, byte tag) => (Tag)tag switch
     {
         Tag.Int32 => reader.ReadInt32(),
         Tag.Int64 => reader.ReadInt64(),
@@ -267,90 +335,106 @@ internal static class PayloadCodec
         Tag.UInt16 => reader.ReadUInt16(),
         Tag.UInt32 => reader.ReadUInt32(),
         Tag.UInt64 => reader.ReadUInt64(),
-        _ => throw new InvalidDataException($"Unknown primitive tag {(byte)tag}."),
+        _ => throw new InvalidDataException($"Unknown primitive tag {tag}."),
     };
 
-    private static object MakeTuple(object?[] values)
+    private static bool IsValueTuple(Type type) =>
+        type.IsValueType && type.IsGenericType && type.FullName!.StartsWith("System.ValueTuple`", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Describes a type on the wire: primitives by tag, value tuples, nullables and arrays by their parts, any other
+    /// type by its allow-listed name. The reader rebuilds only these shapes, over primitives and allowed types.
+    /// </summary>
+    private void WriteType(BinaryWriter writer, Type type)
     {
-        var types = values.Select(v => v?.GetType() ?? typeof(object)).ToArray();
-        var type = values.Length switch
+        if (TagOf.TryGetValue(type, out var tag))
         {
-            2 => typeof(ValueTuple<,>).MakeGenericType(types),
-            3 => typeof(ValueTuple<,,>).MakeGenericType(types),
-            _ => throw new InvalidDataException($"Tuples of {values.Length} values are not supported."),
-        };
-        return Activator.CreateInstance(type, values)!;
-    }
-
-    /// <summary>The wire name of a type that may cross: a primitive, or a type named by a registered function's signature.</summary>
-    private static string AllowedName(Type type)
-    {
-        var name = type.FullName ?? type.Name;
-        return IsAllowed(type) ? name : throw new NotSupportedException(
-            $"Values of type {name} cannot be sent to another node: only primitives, strings and the types in registered [PoolFunction] signatures may cross.");
-    }
-
-    private static Type Resolve(string name)
-    {
-        RefreshAllowList();
-        return Allowed.TryGetValue(name, out var type)
-            ? type
-            : throw new InvalidDataException($"Type '{name}' arrived from the wire but is not on this node's allow-list of pool function types.");
-    }
-
-    private static bool IsAllowed(Type type)
-    {
-        RefreshAllowList();
-        return Allowed.ContainsKey(type.FullName ?? type.Name);
-    }
-
-    /// <summary>Rebuilds the allow-list when functions were registered since it was last built.</summary>
-    private static void RefreshAllowList()
-    {
-        if (FunctionRegistry.Count == Volatile.Read(ref _registeredFunctions))
-        {
-            return;
+            writer.Write(tag);
         }
-
-        var functions = FunctionRegistry.All;
-        foreach (var type in Primitives)
+        else if (type == typeof(object))
         {
-            Allow(type);
+            writer.Write((byte)Tag.ObjectType);
         }
-
-        foreach (var function in functions)
+        else if (Nullable.GetUnderlyingType(type) is { } underlying)
         {
-            Allow(function.ArgumentType);
-            Allow(function.ResultType);
-            foreach (var parameter in function.ParameterTypes)
+            writer.Write((byte)Tag.NullableType);
+            WriteType(writer, underlying);
+        }
+        else if (type.IsArray && type.GetArrayRank() == 1)
+        {
+            writer.Write((byte)Tag.ArrayType);
+            WriteType(writer, type.GetElementType()!);
+        }
+        else if (IsValueTuple(type) && type.GetGenericArguments() is { Length: <= MaxTupleLength } members)
+        {
+            writer.Write((byte)Tag.Tuple);
+            writer.Write((byte)members.Length);
+            foreach (var member in members)
             {
-                Allow(parameter);
+                WriteType(writer, member);
             }
         }
-
-        Volatile.Write(ref _registeredFunctions, functions.Count);
+        else
+        {
+            writer.Write((byte)Tag.NamedType);
+            writer.Write(AllowedName(type));
+        }
     }
 
-    private static void Allow(Type type)
+    private Type ReadType(BinaryReader reader, int depth = 0)
     {
-        while (type.IsArray)
+        if (depth > 16)
         {
-            type = type.GetElementType()!;
+            throw new InvalidDataException("A type nests too deeply.");
         }
 
-        if (type == typeof(object) || !Allowed.TryAdd(type.FullName ?? type.Name, type))
+        var tag = reader.ReadByte();
+        switch ((Tag)tag)
         {
-            return;
-        }
+            case Tag.ObjectType:
+                return typeof(object);
+            case Tag.NullableType:
+                {
+                    var underlying = ReadType(reader, depth + 1);
+                    return underlying.IsValueType && Nullable.GetUnderlyingType(underlying) is null
+                        ? typeof(Nullable<>).MakeGenericType(underlying)
+                        : throw new InvalidDataException($"{underlying} cannot be nullable.");
+                }
 
-        foreach (var argument in type.IsGenericType ? type.GetGenericArguments() : [])
-        {
-            Allow(argument);
-        }
+            case Tag.ArrayType:
+                return ReadType(reader, depth + 1).MakeArrayType();
+            case Tag.Tuple:
+                {
+                    var members = new Type[reader.ReadByte()];
+                    if (members.Length is 0 or > MaxTupleLength)
+                    {
+                        throw new InvalidDataException($"A tuple of {members.Length} values.");
+                    }
 
-        if (Nullable.GetUnderlyingType(type) is { } underlying)
-        {
-            Allow(underlying);
+                    for (var i = 0; i < members.Length; i++)
+                    {
+                        members[i] = ReadType(reader, depth + 1);
+                    }
+
+                    return TupleDefinitions[members.Length - 1].MakeGenericType(members);
+                }
+
+            case Tag.NamedType:
+                return Resolve(reader.ReadString());
+            default:
+                return TypeOf.GetValueOrDefault(tag) ?? throw new InvalidDataException($"Unknown type tag {tag}.");
         }
     }
+
+    /// <summary>The wire name of a type that may cross: one on the allow-list.</summary>
+    private string AllowedName(Type type)
+    {
+        return AllowList.IsAllowed(type) ? TypeAllowList.NameOf(type) : throw new PoolPayloadException(
+            $"Values of type {TypeAllowList.NameOf(type)} cannot be sent to another node: only primitives, strings and the types in registered [PoolFunction] signatures may cross. " +
+            "Use it in a [PoolFunction] signature, or run the pool in-process.");
+    }
+
+    private Type Resolve(string name) => AllowList.TryResolve(name, out var type)
+        ? type
+        : throw new InvalidDataException($"Type '{name}' arrived from the wire but is not on this node's allow-list of pool function types.");
 }

@@ -55,7 +55,7 @@ public sealed class ClusterClientSpec : IAsyncLifetime
         await Task.Delay(1_000);
         await _node.Terminate().WaitAsync(Bound);
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => call.WaitAsync(TimeSpan.FromSeconds(60)));
+        var error = await Assert.ThrowsAsync<PoolWorkerLostException>(() => call.WaitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains("was lost before it answered", error.Message);
     }
 }

@@ -73,7 +73,7 @@ public sealed class NoWorkersSpec : IAsyncLifetime
         await CoordinatedShutdown.Get(_worker).Run(CoordinatedShutdown.ClrExitReason.Instance).WaitAsync(ThreeNodeCluster.Bound);
         await ThreeNodeCluster.Until(() => Akka.Cluster.Cluster.Get(_client).State.Members.Count == 1, "the worker node to be removed");
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+        var error = await Assert.ThrowsAsync<PoolWorkerLostException>(() =>
             pool.MapAsync(SampleFunctions.Square, new[] { 5L, 6L }).WaitAsync(ThreeNodeCluster.Bound));
         Assert.Contains("No pool workers are left", error.Message);
         pool.Terminate();

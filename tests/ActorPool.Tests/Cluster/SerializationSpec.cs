@@ -25,13 +25,16 @@ public sealed class SerializationSpec : Akka.TestKit.Xunit2.TestKit
     [InlineData(typeof(RequestAccepted))]
     [InlineData(typeof(Batch))]
     [InlineData(typeof(BatchResult))]
+    [InlineData(typeof(Submit))]
+    [InlineData(typeof(FailureReply))]
+    [InlineData(typeof(Encoded))]
     public void Protocol_messages_are_bound_to_the_actorpool_serializer(Type message) =>
         Assert.IsType<ActorPoolSerializer>(Sys.Serialization.FindSerializerForType(message));
 
     [Fact]
     public void Map_round_trips_with_every_field()
     {
-        var map = new Map("square", new object?[] { 1L, 2L, 3L }) { ChunkSize = 2, ReplyTo = TestActor, Timeout = TimeSpan.FromSeconds(3), RequestId = 42, Mode = ReplyMode.OrderedStream };
+        var map = new Map("square", new object?[] { 1L, 2L, 3L }) { ChunkSize = 2, ReplyTo = TestActor, Timeout = TimeSpan.FromSeconds(3), RequestId = 42 };
         var copy = RoundTrip(map);
         Assert.Equal("square", copy.Function);
         Assert.Equal(new object?[] { 1L, 2L, 3L }, copy.Items);
@@ -39,21 +42,25 @@ public sealed class SerializationSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(TestActor, copy.ReplyTo);
         Assert.Equal(TimeSpan.FromSeconds(3), copy.Timeout);
         Assert.Equal(42, copy.RequestId);
-        Assert.Equal(ReplyMode.OrderedStream, copy.Mode);
     }
 
     [Fact]
-    public void Map_inside_a_cluster_client_send_keeps_its_mode()
+    public void An_encoded_submit_inside_a_cluster_client_send_arrives_as_the_submit_with_its_mode()
     {
-        // ClusterClient wraps each request in a pub-sub Send to a node's receptionist: that is what crosses the wire.
-        var send = new Akka.Cluster.Tools.PublishSubscribe.Send("/user/pool", new Map("square", new object?[] { 1L }) { Mode = ReplyMode.UnorderedStream, RequestId = 7 });
+        // ClusterClient wraps each request in a pub-sub Send to a node's receptionist: that is what crosses the wire,
+        // and the transport hands it the request already encoded.
+        var submit = new Submit(7, "square", new long[] { 1, 2 }, ReplyMode.UnorderedStream, TestActor) { ChunkSize = 1, AdmittedBeforeClose = true };
+        var pool = Sys.Serialization.FindSerializerFor(submit);
+        var encoded = new Encoded(Akka.Serialization.Serialization.ManifestFor(pool, submit), pool.ToBinary(submit));
+        var send = new Akka.Cluster.Tools.PublishSubscribe.Send("/user/pool", encoded);
         var serializer = Sys.Serialization.FindSerializerFor(send);
         var bytes = serializer.ToBinary(send);
         var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, send);
         var copy = (Akka.Cluster.Tools.PublishSubscribe.Send)Sys.Serialization.Deserialize(bytes, serializer.Identifier, manifest);
-        var map = Assert.IsType<Map>(copy.Message);
-        Assert.Equal(ReplyMode.UnorderedStream, map.Mode);
-        Assert.Equal(7, map.RequestId);
+        var arrived = Assert.IsType<Submit>(copy.Message);
+        Assert.Equal((7L, "square", ReplyMode.UnorderedStream, TestActor, 1, true),
+            (arrived.RequestId, arrived.Function, arrived.Mode, arrived.ReplyTo, arrived.ChunkSize, arrived.AdmittedBeforeClose));
+        Assert.Equal(new long[] { 1, 2 }, Assert.IsType<long[]>(arrived.Arguments));
     }
 
     [Fact]
@@ -108,7 +115,7 @@ public sealed class SerializationSpec : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void A_value_that_cannot_cross_fails_with_a_clear_error()
     {
-        var error = Assert.Throws<NotSupportedException>(() => Remoting.Encode(new object?[] { new Uri("http://example.invalid") }, 0, 1));
+        var error = Assert.Throws<PoolPayloadException>(() => RoundTrip(new MapResult(1, new object?[] { new Uri("http://example.invalid") })));
         Assert.Contains("System.Uri cannot be sent to another node", error.Message);
     }
 

@@ -6,18 +6,12 @@ namespace ActorPool.Internal;
 internal static class Replies
 {
     /// <summary>
-    /// Sends the answer: the values (whole, or the single value of an apply), or the failure. For a requester on
-    /// another node the failure is made portable and a result too large for one message fails clearly instead of
-    /// being dropped by remoting.
+    /// Sends the answer: the values (whole, or the single value at <paramref name="index"/> of an apply), or the
+    /// failure. An answer that cannot reach a requester on another node (a value that cannot cross, a result too
+    /// large for one message) is replaced by that failure, so the caller never waits for a dropped message.
     /// </summary>
-    public static void Answer(RequestInfo request, Array? values, Exception? failure, ActorSystem system, int index = 0)
+    public static void Answer(RequestInfo request, Array? values, Exception? failure, Transport transport, int index = 0)
     {
-        var remote = Remoting.IsRemote(request.ReplyTo, system);
-        if (failure is not null && remote)
-        {
-            failure = Remoting.Portable(failure);
-        }
-
         object reply = failure is not null
             ? new Status.Failure(failure, request.RequestId)
             : request.Mode switch
@@ -26,34 +20,22 @@ internal static class Replies
                 ReplyMode.Whole => new MapResult(request.RequestId, TypedItems.Wrap(values!)),
                 _ => new MapResult(request.RequestId, Array.Empty<object?>()),
             };
-        if (remote && reply is MapResult { Values: ITypedItems typed } && !FitsInFrame(typed.Array, system))
+        try
         {
-            reply = new Status.Failure(new NotSupportedException(
-                $"The {request.ItemCount:N0} results of '{request.Function}' are too large for one message to another node. " +
-                "Stream them with Imap, or raise actorpool.max-remote-payload-bytes together with akka.remote.dot-netty.tcp.maximum-frame-size."), request.RequestId);
+            transport.Send(request.ReplyTo, reply);
         }
-
-        request.ReplyTo.Tell(reply);
+        catch (PoolException ex) when (failure is null)
+        {
+            transport.Send(request.ReplyTo, new Status.Failure(ex, request.RequestId));
+        }
     }
 
     /// <summary>Tells a requester on another node which actor holds its request, so it can watch it.</summary>
-    public static void Accepted(RequestInfo request, IActorRef holder, ActorSystem system)
+    public static void Accepted(RequestInfo request, IActorRef holder, Transport transport)
     {
-        if (Remoting.IsRemote(request.ReplyTo, system))
+        if (transport.IsRemote(request.ReplyTo))
         {
-            request.ReplyTo.Tell(new RequestAccepted(request.RequestId), holder);
-        }
-    }
-
-    private static bool FitsInFrame(Array values, ActorSystem system)
-    {
-        try
-        {
-            return Remoting.Encode(values, 0, values.Length).Length <= PoolSettings.Of(system).MaxRemotePayloadBytes;
-        }
-        catch (NotSupportedException)
-        {
-            return false;
+            transport.Send(request.ReplyTo, new RequestAccepted(request.RequestId), holder);
         }
     }
 }

@@ -1,97 +1,99 @@
+using System.Runtime.CompilerServices;
 using ActorPool.Serialization;
 using Akka.Actor;
 
 namespace ActorPool.Internal;
 
-/// <summary>What the actors need to know about messages that leave this process.</summary>
-internal static class Remoting
+/// <summary>
+/// The one place that knows whether a message leaves this process. Local messages are told as they are (typed
+/// arrays, in-place results, closures). A message to another node is encoded here, once, by the pool's serializer,
+/// so its size is known before it is sent: one too large for a frame is split when it can be, and refused with a
+/// <see cref="PoolPayloadException"/> when it cannot, so the sender can fail the call instead of Akka dropping the
+/// message with a log line. A <see cref="Status.Failure"/> crosses as a <see cref="FailureReply"/>.
+/// </summary>
+internal sealed class Transport
 {
-    /// <summary>Whether messages to <paramref name="actor"/> leave this actor system (and so get serialized).</summary>
-    public static bool IsRemote(IActorRef actor, ActorSystem system) =>
-        actor.Path.Address.HasGlobalScope && !actor.Path.Address.Equals(((ExtendedActorSystem)system).Provider.DefaultAddress);
+    private static readonly ConditionalWeakTable<ActorSystem, Transport> PerSystem = new();
+    private static readonly object Marker = new();
 
-    /// <summary>Encodes items [offset, offset + count) as the serializer will, so failures and sizes are known before sending.</summary>
-    public static byte[] Encode(Array items, int offset, int count)
+    private readonly ExtendedActorSystem _system;
+    private readonly Address _self;
+    private readonly ConditionalWeakTable<IActorRef, object> _forwarders = new();
+    private ActorPoolSerializer? _serializer;
+
+    private Transport(ExtendedActorSystem system)
     {
-        using var stream = new MemoryStream();
-        using (var writer = new BinaryWriter(stream))
-        {
-            PayloadCodec.WriteArray(writer, items, offset, count);
-        }
-
-        return stream.ToArray();
+        _system = system;
+        _self = system.Provider.DefaultAddress;
+        Budget = PoolSettings.Of(system).MaxRemotePayloadBytes;
     }
 
-    /// <summary>
-    /// Splits values into consecutive parts whose encoding fits in <paramref name="maxBytes"/>, by their actual
-    /// encoded size (one huge value among small ones gets a part of its own). Throws <see cref="NotSupportedException"/>
-    /// when a single value is too large or cannot cross at all. Each part comes with its encoding.
-    /// </summary>
-    public static IReadOnlyList<(int Offset, int Length, byte[] Encoded)> Split(Array values, int maxBytes, string function)
+    /// <summary>The largest encoded message sent to another node (<c>actorpool.max-remote-payload-bytes</c>).</summary>
+    public int Budget { get; }
+
+    private ActorPoolSerializer Serializer => _serializer ??= (ActorPoolSerializer)_system.Serialization.FindSerializerForType(typeof(IPoolMessage));
+
+    /// <summary>The transport of an actor system.</summary>
+    public static Transport Of(ActorSystem system) => PerSystem.GetValue(system, s => new Transport((ExtendedActorSystem)s));
+
+    /// <summary>Whether messages to <paramref name="actor"/> leave this actor system, and so are encoded.</summary>
+    public bool IsRemote(IActorRef actor) =>
+        (actor.Path.Address.HasGlobalScope && !actor.Path.Address.Equals(_self)) || _forwarders.TryGetValue(actor, out _);
+
+    /// <summary>A local actor that passes what it is told on to another process (a ClusterClient proxy): treated as remote.</summary>
+    public void MarkRemote(IActorRef forwarder) => _forwarders.AddOrUpdate(forwarder, Marker);
+
+    /// <summary>Sends a message; see the class summary for what happens when it leaves this process.</summary>
+    /// <exception cref="PoolPayloadException">The message leaves this process and a value in it cannot cross, or it is too large and cannot be split.</exception>
+    public void Send(IActorRef target, object message, IActorRef? sender = null)
     {
-        var parts = new List<(int, int, byte[])>();
-        var pending = new Stack<(int Offset, int Length)>();
-        pending.Push((0, values.Length));
-        while (pending.TryPop(out var range))
+        if (IsRemote(target))
         {
-            var encoded = Encode(values, range.Offset, range.Length);
-            if (range.Length == 0 || encoded.Length <= maxBytes)
-            {
-                // Kept, so the serializer sends these bytes instead of encoding the values again.
-                parts.Add((range.Offset, range.Length, encoded));
-            }
-            else if (range.Length == 1)
-            {
-                throw new NotSupportedException(
-                    $"A value of '{function}' takes more than actorpool.max-remote-payload-bytes ({maxBytes:N0} bytes) and cannot be sent to another node. " +
-                    "Return smaller values, or raise that setting together with akka.remote.dot-netty.tcp.maximum-frame-size.");
-            }
-            else
-            {
-                // The second half first, so parts come off the stack in order.
-                var half = range.Length / 2;
-                pending.Push((range.Offset + half, range.Length - half));
-                pending.Push((range.Offset, half));
-            }
+            SendAcross(target, message is Status.Failure failure ? FailureReply.From(failure) : message, sender);
         }
-
-        return parts;
-    }
-
-    /// <summary>Items [offset, offset + length) as an array of their own.</summary>
-    public static Array Slice(Array values, int offset, int length)
-    {
-        var slice = Array.CreateInstance(values.GetType().GetElementType()!, length);
-        Array.Copy(values, offset, slice, 0, length);
-        return slice;
-    }
-
-    /// <summary>Encoded bytes per item, measured on the first items; primitive arrays are exact.</summary>
-    public static double BytesPerItem(Array items)
-    {
-        var sample = Math.Min(items.Length, 64);
-        try
+        else
         {
-            return sample == 0 ? 1 : Math.Max(1.0, Encode(items, 0, sample).Length / (double)sample);
-        }
-        catch (NotSupportedException)
-        {
-            // Sending the chunk will fail its call with this error; sizing need not.
-            return 1;
+            target.Tell(message, sender);
         }
     }
 
-    /// <summary>
-    /// The exception as it may travel to another node: the original user exception is dropped (its type may not
-    /// exist there, and Akka drops a message it cannot rebuild); its type, message and stack text stay.
-    /// </summary>
-    public static Exception Portable(Exception failure) => failure switch
+    /// <summary>Encoded bytes per item of an argument array, to size chunks for other nodes.</summary>
+    public double BytesPerItem(Array items) => Serializer.Codec.BytesPerItem(items);
+
+    private void SendAcross(IActorRef target, object message, IActorRef? sender)
     {
-        PoolTaskException { InnerException: not null } task =>
-            new PoolTaskException(task.Function, task.ItemIndex, task.OriginalType, task.OriginalMessage, task.RemoteStackTrace),
-        PoolTaskException or PoolFunctionException or PoolClosedException => failure,
-        TimeoutException or OperationCanceledException or ArgumentException or InvalidOperationException or NotSupportedException
-            when failure.InnerException is null && failure.GetType().Namespace == "System" => failure,
-        _ => new InvalidOperationException($"{failure.GetType().FullName}: {failure.Message}"),
+        var bytes = Serializer.ToBinary(message);
+        if (bytes.Length <= Budget)
+        {
+            target.Tell(new Encoded(Serializer.Manifest(message), bytes), sender);
+        }
+        else if (message is ISplittable { Count: > 1 } splittable)
+        {
+            var (first, second) = splittable.Split(splittable.Count / 2);
+            SendAcross(target, first, sender);
+            SendAcross(target, second, sender);
+        }
+        else
+        {
+            throw new PoolPayloadException($"{Describe(message)} takes {bytes.Length:N0} bytes, more than actorpool.max-remote-payload-bytes ({Budget:N0}), " +
+                $"and cannot be sent to another node. {Advice(message)}");
+        }
+    }
+
+    private static string Describe(object message) => message switch
+    {
+        Chunk chunk => $"A chunk of {chunk.Count} items of '{chunk.Function}'",
+        Submit submit => $"A call of '{submit.Function}' with {submit.Arguments.Length} items",
+        MapResult result => $"The {result.Values.Count:N0} results of a map",
+        ISplittable => "A single value",
+        _ => $"A {message.GetType().Name} message",
+    };
+
+    private static string Advice(object message) => message switch
+    {
+        Chunk => "Use a smaller chunk size, or raise that setting together with akka.remote.dot-netty.tcp.maximum-frame-size.",
+        Submit => "Stream the items with Imap, or raise that setting together with akka.remote.dot-netty.tcp.maximum-frame-size.",
+        MapResult => "Stream them with Imap, or raise that setting together with akka.remote.dot-netty.tcp.maximum-frame-size.",
+        _ => "Send smaller values, or raise that setting together with akka.remote.dot-netty.tcp.maximum-frame-size.",
     };
 }

@@ -2,16 +2,10 @@ using Akka.Actor;
 
 namespace ActorPool.Internal;
 
-/// <summary>What a worker needs besides its chunks; local-only parts (delegates) are null on other nodes.</summary>
-internal sealed record WorkerOptions(int? MaxTasksPerChild, Action? Initializer)
-{
-    public static readonly WorkerOptions Default = new(null, null);
-}
-
 /// <summary>
 /// Runs chunks, one at a time, on its own thread. Resolves each function by name from this node's allow-list,
 /// catches whatever the function throws (a user error never kills a worker), and answers its router with the
-/// values or the failure. After <see cref="WorkerOptions.MaxTasksPerChild"/> chunks it is replaced by a fresh
+/// values or the failure. After <see cref="WorkerOptions.MaxTasksPerChild"/> tasks it is replaced by a fresh
 /// incarnation, as multiprocessing replaces a worker process: new id, initializer run again.
 /// </summary>
 internal sealed class Worker : UntypedActor
@@ -20,92 +14,98 @@ internal sealed class Worker : UntypedActor
 
     private readonly WorkerOptions _options;
     private readonly string _node;
-    private readonly int _maxRemotePayload;
+    private readonly Transport _transport;
     private WorkerContext _context = null!;
     private bool _initialized;
-    private string? _lastFunction;
-    private TaskFailure? _preparationFailure;
     private int _tasks;
 
     public Worker(WorkerOptions options)
     {
         _options = options;
         _node = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
-        _maxRemotePayload = PoolSettings.Of(Context.System).MaxRemotePayloadBytes;
+        _transport = Transport.Of(Context.System);
         Renew();
     }
 
     protected override void OnReceive(object message)
     {
-        if (message is Chunk chunk)
+        switch (message)
         {
-            Run(chunk);
-        }
-        else if (message is Batch batch)
-        {
-            Run(batch);
-        }
-        else
-        {
-            Unhandled(message);
-        }
-    }
-
-    private void Run(Chunk chunk)
-    {
-        var reply = InContext(() => Execute(chunk));
-
-        if (reply is ChunkResult result && Remoting.IsRemote(Sender, Context.System))
-        {
-            SendAcross(result);
-        }
-        else
-        {
-            Sender.Tell(reply);
-        }
-
-        if (++_tasks >= _options.MaxTasksPerChild)
-        {
-            Renew();
+            case Chunk chunk:
+                Reply(InContext(() => Execute(chunk)), chunk.Function, all => new ChunkFailed(chunk.RequestKey, chunk.Index, chunk.Attempt, 0, all));
+                Count(1);
+                break;
+            case Batch batch:
+                Reply(InContext(() => Execute(batch)), batch.Function, all => BatchResult.AllFailed(batch.Keys, batch.Attempts, all));
+                Count(batch.Keys.Length);
+                break;
+            default:
+                Unhandled(message);
+                break;
         }
     }
 
-    private void Run(Batch batch)
+    /// <summary>Answers the router; results that cannot cross to its node fail their call instead of being dropped.</summary>
+    private void Reply(object reply, string function, Func<TaskFailure, object> failAll)
     {
-        var reply = InContext(() => Execute(batch));
-
-        if (Remoting.IsRemote(Sender, Context.System))
+        try
         {
-            SendAcross(batch, reply);
+            _transport.Send(Sender, reply, Self);
         }
-        else
+        catch (PoolException ex)
         {
-            Sender.Tell(reply);
+            _transport.Send(Sender, failAll(TaskFailure.FromPool(function, ex)), Self);
         }
+    }
 
-        _tasks += batch.Keys.Length;
+    private void Count(int tasks)
+    {
+        _tasks += tasks;
         if (_tasks >= _options.MaxTasksPerChild)
         {
             Renew();
         }
     }
 
+    private object Execute(Chunk chunk)
+    {
+        if (Prepare(chunk.Function, chunk.LocalFunction, chunk.Undecodable, out var failure) is not { } function)
+        {
+            return new ChunkFailed(chunk.RequestKey, chunk.Index, chunk.Attempt, 0, failure!);
+        }
+
+        ChunkOutcome outcome;
+        try
+        {
+            outcome = function.Run(chunk.Items, chunk.Offset, chunk.Count, chunk.Destination);
+        }
+        catch (ArgumentException ex)
+        {
+            // Items that do not fit the function's parameters (only on the untyped protocol path).
+            return new ChunkFailed(chunk.RequestKey, chunk.Index, chunk.Attempt, 0, TaskFailure.FromPool(function.Name, ex));
+        }
+
+        return outcome.Failure is null
+            ? new ChunkResult(chunk.RequestKey, chunk.Index, chunk.Attempt, 0, outcome.Values)
+            : new ChunkFailed(chunk.RequestKey, chunk.Index, chunk.Attempt, outcome.FailedAt, TaskFailure.FromUser(function.Name, outcome.Failure));
+    }
+
     private BatchResult Execute(Batch batch)
     {
-        if (Prepare(batch.Function, batch.LocalFunction) is not { } function)
+        if (Prepare(batch.Function, batch.LocalFunction, batch.Undecodable, out var failure) is not { } function)
         {
-            return Failed(batch, _preparationFailure!);
+            return BatchResult.AllFailed(batch.Keys, batch.Attempts, failure!);
         }
 
         try
         {
             var (values, failures) = function.RunEach(batch.Items);
             return new BatchResult(batch.Keys, batch.Attempts, values,
-                failures.Select(f => new BatchFailure(f.Index, TaskFailure.From(function.Name, f.Failure))).ToArray());
+                failures.Select(f => new BatchFailure(f.Index, TaskFailure.FromUser(function.Name, f.Failure))).ToArray());
         }
         catch (ArgumentException ex)
         {
-            return Failed(batch, new TaskFailure(FailureKind.Infrastructure, function.Name, ex.GetType().FullName!, ex.Message, ex.StackTrace) { Original = ex });
+            return BatchResult.AllFailed(batch.Keys, batch.Attempts, TaskFailure.FromPool(function.Name, ex));
         }
     }
 
@@ -125,12 +125,19 @@ internal sealed class Worker : UntypedActor
 
     /// <summary>
     /// Finds the function (on this node's allow-list unless it is a local closure) and runs the initializer before
-    /// this incarnation's first task; null, with <see cref="_preparationFailure"/> set, when either fails.
+    /// this incarnation's first task; null, with the failure of the whole message, when the items could not be read
+    /// here, the function is unknown or the initializer throws.
     /// </summary>
-    private FunctionInvoker? Prepare(string name, FunctionInvoker? local)
+    private FunctionInvoker? Prepare(string name, FunctionInvoker? local, Exception? undecodable, out TaskFailure? failure)
     {
         try
         {
+            if (undecodable is not null)
+            {
+                failure = TaskFailure.FromPool(name, undecodable);
+                return null;
+            }
+
             var function = local ?? FunctionRegistry.Resolve(name, _node);
             if (!_initialized)
             {
@@ -138,95 +145,15 @@ internal sealed class Worker : UntypedActor
                 _initialized = true;
             }
 
-            _lastFunction = function.Name;
+            failure = null;
             return function;
         }
         catch (Exception ex)
         {
-            _preparationFailure = TaskFailure.From(name, ex);
+            failure = TaskFailure.FromUser(name, ex);
             return null;
         }
     }
-
-    private static BatchResult Failed(Batch batch, TaskFailure failure) =>
-        new(batch.Keys, batch.Attempts, new object?[batch.Keys.Length], batch.Keys.Select((_, i) => new BatchFailure(i, failure)).ToArray());
-
-    private object Execute(Chunk chunk)
-    {
-        if (Prepare(chunk.Function, chunk.LocalFunction) is not { } function)
-        {
-            return new ChunkFailed(chunk.RequestKey, chunk.Index, chunk.Attempt, 0, _preparationFailure!);
-        }
-
-        ChunkOutcome outcome;
-        try
-        {
-            outcome = function.Run(chunk.Items, chunk.Offset, chunk.Count, chunk.Destination);
-        }
-        catch (ArgumentException ex)
-        {
-            // Items that do not fit the function's parameters (only on the untyped protocol path).
-            return new ChunkFailed(chunk.RequestKey, chunk.Index, chunk.Attempt, 0,
-                new TaskFailure(FailureKind.Infrastructure, function.Name, ex.GetType().FullName!, ex.Message, ex.StackTrace) { Original = ex });
-        }
-
-        return outcome.Failure is null
-            ? new ChunkResult(chunk.RequestKey, chunk.Index, chunk.Attempt, 0, outcome.Values)
-            : new ChunkFailed(chunk.RequestKey, chunk.Index, chunk.Attempt, outcome.FailedAt, TaskFailure.From(function.Name, outcome.Failure));
-    }
-
-    /// <summary>
-    /// Sends results to a router on another node: checked here so a value that cannot cross fails its call
-    /// instead of being dropped by remoting, and split into parts that each fit in a frame.
-    /// </summary>
-    private void SendAcross(ChunkResult result)
-    {
-        var values = result.Values;
-        try
-        {
-            var parts = Remoting.Split(values, _maxRemotePayload, WorkerFunctionName(result));
-            foreach (var (offset, length, encoded) in parts)
-            {
-                Sender.Tell(result with
-                {
-                    PartOffset = offset,
-                    Values = parts.Count == 1 ? values : Remoting.Slice(values, offset, length),
-                    Last = offset + length == values.Length,
-                    EncodedValues = encoded,
-                });
-            }
-        }
-        catch (NotSupportedException ex)
-        {
-            Sender.Tell(new ChunkFailed(result.RequestKey, result.Index, result.Attempt, 0,
-                new TaskFailure(FailureKind.Infrastructure, WorkerFunctionName(result), ex.GetType().FullName!, ex.Message, null)));
-        }
-    }
-
-    /// <summary>Sends a batch's results to a router on another node, in as many messages as their size needs.</summary>
-    private void SendAcross(Batch batch, BatchResult result)
-    {
-        IReadOnlyList<(int Offset, int Length, byte[] Encoded)> parts;
-        try
-        {
-            parts = Remoting.Split(result.Values, _maxRemotePayload, batch.Function);
-        }
-        catch (NotSupportedException ex)
-        {
-            Sender.Tell(Failed(batch, new TaskFailure(FailureKind.Infrastructure, batch.Function, ex.GetType().FullName!, ex.Message, null)));
-            return;
-        }
-
-        foreach (var (offset, length, encoded) in parts)
-        {
-            var part = parts.Count == 1 ? result : new BatchResult(result.Keys[offset..(offset + length)], result.Attempts[offset..(offset + length)],
-                Remoting.Slice(result.Values, offset, length),
-                result.Failures.Where(f => f.Index >= offset && f.Index < offset + length).Select(f => f with { Index = f.Index - offset }).ToArray());
-            Sender.Tell(part with { EncodedValues = encoded });
-        }
-    }
-
-    private string WorkerFunctionName(ChunkResult result) => _lastFunction ?? $"request {result.RequestKey}";
 
     private void Renew()
     {

@@ -1,0 +1,71 @@
+using Akka.Actor;
+
+namespace ActorPool.Internal;
+
+/// <summary>
+/// The reply address of a facade whose router runs elsewhere (another node, or behind a ClusterClient): every call
+/// names it as <c>ReplyTo</c> and is matched by request id, so no call pays for a temporary Ask actor. It watches
+/// the router and every remote actor that holds one of its calls, so a call whose server is lost fails with
+/// <see cref="PoolWorkerLostException"/> instead of waiting for ever.
+/// </summary>
+internal sealed class ReplyInbox : UntypedActor
+{
+    private readonly PendingCalls _calls;
+    private readonly IActorRef _router;
+
+    /// <summary>Remote actors holding our calls (aggregators, or a router answering one-chunk calls itself), and those calls.</summary>
+    private readonly Dictionary<IActorRef, HashSet<long>> _holders = [];
+
+    public ReplyInbox(PendingCalls calls, IActorRef router)
+    {
+        _calls = calls;
+        _router = router;
+    }
+
+    protected override void PreStart() => Context.Watch(_router);
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case RequestAccepted accepted when _calls.Peek(accepted.RequestId) is not null:
+                // The call is served on another node: if the holder dies, fail its calls instead of waiting forever.
+                if (!_holders.TryGetValue(Sender, out var held))
+                {
+                    _holders[Sender] = held = [];
+                    Context.Watch(Sender);
+                }
+
+                if (held.Count >= 1024)
+                {
+                    // Forget calls answered since; only those still waiting matter when the holder dies.
+                    held.RemoveWhere(id => _calls.Peek(id) is null);
+                }
+
+                held.Add(accepted.RequestId);
+                break;
+            case RequestAccepted:
+                break;
+            case Terminated terminated when terminated.ActorRef.Equals(_router):
+                // The router, or the ClusterClient behind a proxy that gave up reaching any contact, is gone: no call can be answered now.
+                _calls.FailAll(() => new PoolWorkerLostException(
+                    $"The pool's router ({_router.Path}) is gone: its node was lost or no contact point answered. The call may be submitted again."));
+                break;
+            case Terminated terminated when _holders.Remove(terminated.ActorRef, out var lost):
+                foreach (var id in lost)
+                {
+                    _calls.Take(id)?.Fail(new PoolWorkerLostException(
+                        $"The node serving this call ({terminated.ActorRef.Path.Address}) was lost before it answered; the call may be submitted again."));
+                }
+
+                break;
+            default:
+                if (!_calls.Dispatch(message))
+                {
+                    Unhandled(message);
+                }
+
+                break;
+        }
+    }
+}

@@ -1,0 +1,18 @@
+namespace ActorPool;
+
+/// <summary>
+/// A call lost what was running it: no worker has been reachable for the no-workers timeout, the node or router
+/// serving the call was lost before it answered, or the actor system the pool runs in stopped. The call may be
+/// submitted again; functions must tolerate running more than once.
+/// </summary>
+public sealed class PoolWorkerLostException : PoolException
+{
+    /// <summary>Creates the exception with a message that says what was lost and what to do.</summary>
+    /// <param name="message">What was lost and what to do about it.</param>
+    public PoolWorkerLostException(string message) : base(message) { }
+
+    /// <summary>Creates the exception with a message and its cause.</summary>
+    /// <param name="message">What was lost and what to do about it.</param>
+    /// <param name="innerException">The cause.</param>
+    public PoolWorkerLostException(string message, Exception? innerException) : base(message, innerException) { }
+}

@@ -1,0 +1,22 @@
+using Akka.Actor;
+
+namespace ActorPool.Internal;
+
+/// <summary>What the router and the result assembly must know about one request.</summary>
+internal sealed record RequestInfo(
+    long Key,
+    long RequestId,
+    IActorRef ReplyTo,
+    ReplyMode Mode,
+    string Function,
+    int ItemCount,
+    int ChunkSize,
+    TimeSpan? Timeout)
+{
+    /// <summary>The one result array in-process workers write into (whole maps whose result type is known here).</summary>
+    public Array? Destination { get; init; }
+
+    public int ChunkCount => (ItemCount + ChunkSize - 1) / ChunkSize;
+
+    public int ChunkLength(int index) => Math.Min(ChunkSize, ItemCount - (index * ChunkSize));
+}

@@ -1,0 +1,108 @@
+namespace ActorPool.Internal;
+
+/// <summary>
+/// Whose turn it is and which worker takes the next chunk, and nothing else: no actors, no messages, no clock.
+/// Requests with chunks to send take turns one chunk at a time (so a small call is never stuck behind another's
+/// backlog); workers are dealt round-robin, each holding at most <see cref="CreditsPerWorker"/> chunks, so the
+/// rest wait here, where a cancel or terminate still reaches them.
+/// </summary>
+/// <typeparam name="TRequest">What takes turns.</typeparam>
+internal sealed class DispatchScheduler<TRequest>(int creditsPerWorker)
+    where TRequest : notnull
+{
+    private readonly LinkedList<TRequest> _turns = new();
+    private readonly Dictionary<TRequest, LinkedListNode<TRequest>> _queued = [];
+    private int _nextWorker;
+
+    /// <summary>Chunks one worker may hold at a time.</summary>
+    public int CreditsPerWorker { get; } = creditsPerWorker >= 1 ? creditsPerWorker : throw new ArgumentOutOfRangeException(nameof(creditsPerWorker));
+
+    /// <summary>Requests waiting for a turn.</summary>
+    public int Waiting => _turns.Count;
+
+    /// <summary>The requests waiting, in turn order.</summary>
+    public IEnumerable<TRequest> Queue => _turns;
+
+    /// <summary>Puts a request at the back of the line (no-op if it is in line already).</summary>
+    public void Enqueue(TRequest request)
+    {
+        if (!_queued.ContainsKey(request))
+        {
+            _queued[request] = _turns.AddLast(request);
+        }
+    }
+
+    /// <summary>Puts a request at the front: work sent again after a worker was lost goes before new work.</summary>
+    public void EnqueueFirst(TRequest request)
+    {
+        if (!_queued.ContainsKey(request))
+        {
+            _queued[request] = _turns.AddFirst(request);
+        }
+    }
+
+    /// <summary>Takes a request out of the line, wherever it is.</summary>
+    public void Remove(TRequest request)
+    {
+        if (_queued.Remove(request, out var node))
+        {
+            _turns.Remove(node);
+        }
+    }
+
+    /// <summary>The request whose turn it is, taken out of the line.</summary>
+    public bool TryDequeue(out TRequest request)
+    {
+        if (_turns.First is { } first)
+        {
+            request = first.Value;
+            Remove(request);
+            return true;
+        }
+
+        request = default!;
+        return false;
+    }
+
+    /// <summary>Takes out of the line, in turn order, up to <paramref name="max"/> requests that <paramref name="match"/>.</summary>
+    public List<TRequest> TakeWhere(Func<TRequest, bool> match, int max)
+    {
+        var taken = new List<TRequest>();
+        for (var node = _turns.First; node is not null && taken.Count < max;)
+        {
+            var next = node.Next;
+            if (match(node.Value))
+            {
+                taken.Add(node.Value);
+                _queued.Remove(node.Value);
+                _turns.Remove(node);
+            }
+
+            node = next;
+        }
+
+        return taken;
+    }
+
+    /// <summary>
+    /// The next worker with a free credit, round-robin from the one after the last chosen; null when every worker
+    /// is full (or there are none).
+    /// </summary>
+    /// <param name="workers">The workers, in a stable order.</param>
+    /// <param name="inFlight">How many chunks a worker holds now.</param>
+    public TWorker? NextWorker<TWorker>(IReadOnlyList<TWorker> workers, Func<TWorker, int> inFlight)
+        where TWorker : class
+    {
+        for (var i = 0; i < workers.Count; i++)
+        {
+            var candidate = (_nextWorker + i) % workers.Count;
+            if (inFlight(workers[candidate]) < CreditsPerWorker)
+            {
+                _nextWorker = (candidate + 1) % workers.Count;
+                return workers[candidate];
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,72 @@
+using Akka.Actor;
+
+namespace ActorPool.Internal;
+
+/// <summary>
+/// The router's ledger entry for one request: its arguments, which chunks are still to send, and how often each
+/// has been sent (an attempt number travels with every chunk, so a reply from an earlier attempt is known stale).
+/// </summary>
+internal sealed class PendingRequest
+{
+    private readonly int[] _attempts;
+    private readonly Queue<int> _retries = new();
+    private int _next;
+
+    public PendingRequest(RequestInfo info, Array arguments, FunctionInvoker? local, IActorRef? aggregator, IActorRef submitter, DateTimeOffset now)
+    {
+        Info = info;
+        Arguments = arguments;
+        Local = local;
+        Aggregator = aggregator;
+        Submitter = submitter;
+        WaitingSince = now;
+        _attempts = new int[info.ChunkCount];
+        Results = aggregator is null ? new ResultAssembler(info) : null;
+    }
+
+    public RequestInfo Info { get; }
+
+    public Array Arguments { get; }
+
+    /// <summary>The delegate of a closure or of a function known here; null when only the workers' nodes know it.</summary>
+    public FunctionInvoker? Local { get; }
+
+    /// <summary>The request's aggregator; null when the router answers it itself (one chunk).</summary>
+    public IActorRef? Aggregator { get; }
+
+    /// <summary>Assembles the reply of a request the router answers itself.</summary>
+    public ResultAssembler? Results { get; }
+
+    /// <summary>Who sent the request: only they may cancel it.</summary>
+    public IActorRef Submitter { get; }
+
+    /// <summary>Since when this request has waited with no worker at all (its submission, or the loss of the last worker).</summary>
+    public DateTimeOffset WaitingSince { get; set; }
+
+    public bool HasPending => _retries.Count > 0 || _next < _attempts.Length;
+
+    /// <summary>An apply the router answers itself: it may travel in a batch with others.</summary>
+    public bool IsBatchable => Aggregator is null && Info.Mode == ReplyMode.Single;
+
+    public int AttemptOf(int index) => _attempts[index];
+
+    /// <summary>The next chunk to send: one to send again first, then the next new one.</summary>
+    public bool TryTake(out int index, out int attempt)
+    {
+        if (_retries.TryDequeue(out index) || (_next < _attempts.Length && (index = _next++) >= 0))
+        {
+            attempt = _attempts[index];
+            return true;
+        }
+
+        attempt = 0;
+        return false;
+    }
+
+    /// <summary>A chunk's worker was lost: send it again, as a new attempt.</summary>
+    public void Retry(int index)
+    {
+        _attempts[index]++;
+        _retries.Enqueue(index);
+    }
+}

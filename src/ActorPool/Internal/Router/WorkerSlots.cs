@@ -1,0 +1,62 @@
+using Akka.Actor;
+
+namespace ActorPool.Internal;
+
+/// <summary>A worker the router deals to, and the chunks it holds now.</summary>
+internal sealed class WorkerSlot(IActorRef worker, bool isRemote)
+{
+    public IActorRef Ref { get; } = worker;
+
+    /// <summary>On another node: what it is sent is encoded, and a closure cannot run there.</summary>
+    public bool IsRemote { get; } = isRemote;
+
+    /// <summary>(request key, chunk index) of every chunk it holds; one-item batch members count as chunk 0.</summary>
+    public HashSet<(long Key, int Index)> InFlight { get; } = [];
+}
+
+/// <summary>
+/// The workers a router knows and which chunk is at which. When a worker is lost its chunks are handed back to be
+/// sent again; the router never has to ask a worker what it was doing.
+/// </summary>
+internal sealed class WorkerSlots
+{
+    private readonly List<WorkerSlot> _slots = [];
+    private readonly Dictionary<IActorRef, WorkerSlot> _byRef = [];
+
+    public IReadOnlyList<WorkerSlot> All => _slots;
+
+    public int Count => _slots.Count;
+
+    /// <summary>Some worker is on another node: chunks are sized for the frame budget.</summary>
+    public bool AnyRemote { get; private set; }
+
+    /// <summary>Adds a worker not known yet; false when it is.</summary>
+    public bool TryAdd(IActorRef worker, bool isRemote)
+    {
+        if (_byRef.ContainsKey(worker))
+        {
+            return false;
+        }
+
+        var slot = new WorkerSlot(worker, isRemote);
+        _slots.Add(slot);
+        _byRef.Add(worker, slot);
+        AnyRemote |= isRemote;
+        return true;
+    }
+
+    public WorkerSlot? Find(IActorRef worker) => _byRef.GetValueOrDefault(worker);
+
+    /// <summary>Forgets a lost worker; the chunks it held, to be sent again (empty for a worker not known).</summary>
+    public IReadOnlyCollection<(long Key, int Index)> Remove(IActorRef worker)
+    {
+        if (!_byRef.Remove(worker, out var slot))
+        {
+            return [];
+        }
+
+        _slots.Remove(slot);
+        AnyRemote = _slots.Exists(s => s.IsRemote);
+        return slot.InFlight;
+    }
+}
