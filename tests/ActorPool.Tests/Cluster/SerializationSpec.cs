@@ -1,7 +1,6 @@
 using ActorPool.Internal;
 using ActorPool.Node.Hosting;
 using ActorPool.Serialization;
-using Akka.Actor;
 using Xunit;
 
 namespace ActorPool.Tests.Cluster;
