@@ -37,6 +37,9 @@ internal sealed class PendingRequest
     /// <summary>Assembles the reply of a request the router answers itself.</summary>
     public ResultAssembler? Results { get; }
 
+    /// <summary>A one-chunk request whose in-process worker answers the caller itself; the router only books the chunk.</summary>
+    public bool AnsweredByWorker { get; init; }
+
     /// <summary>Who sent the request: only they may cancel it.</summary>
     public IActorRef Submitter { get; }
 

@@ -3,15 +3,6 @@ using Akka.Routing;
 
 namespace ActorPool.Internal;
 
-/// <summary>How a router gets its workers and what it tells them.</summary>
-/// <param name="WorkerPool">Props of the worker pool: a round-robin pool, or a cluster-aware one from HOCON.</param>
-/// <param name="ExpectedWorkers">Workers to size default chunks by before the routees are known.</param>
-/// <param name="DefaultChunkSize">Chunk size when a request names none; null for CPython's rule.</param>
-/// <param name="DefaultTimeout">Deadline when a request names none.</param>
-/// <param name="Settings">The <c>actorpool</c> settings.</param>
-/// <param name="MaxBatch">Most one-item requests dealt to a worker as one batch; 1 turns batching off (MaxTasksPerChild counts single tasks).</param>
-internal sealed record RouterSetup(Props WorkerPool, int ExpectedWorkers, int? DefaultChunkSize, TimeSpan? DefaultTimeout, PoolSettings Settings, int MaxBatch);
-
 /// <summary>
 /// The front door: one state machine over plain parts. It takes requests (<see cref="RequestIntake"/>), splits them
 /// into chunks (<see cref="ChunkSizing"/>), deals them to workers with credits, requests taking turns
@@ -75,9 +66,9 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
     /// <summary>Takes every request.</summary>
     private void Open()
     {
-        Receive<Submit>(submit => Take(submit, Sender));
-        Receive<Map>(map => Take(RequestIntake.From(map, Sender), Sender));
-        Receive<Apply>(apply => Take(RequestIntake.From(apply, Sender), Sender));
+        Receive<Submit>(submit => Take(submit, Sender, fromFacade: true));
+        Receive<Map>(map => Take(RequestIntake.From(map, Sender), Sender, fromFacade: false));
+        Receive<Apply>(apply => Take(RequestIntake.From(apply, Sender), Sender, fromFacade: false));
         Receive<ClosePool>(_ => Become(Closed));
         Running();
     }
@@ -85,7 +76,7 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
     /// <summary>Takes only the later parts of calls admitted before <c>Close</c> (an <c>Imap</c>'s next segments); refuses the rest.</summary>
     private void Closed()
     {
-        Receive<Submit>(submit => submit.AdmittedBeforeClose, submit => Take(submit, Sender));
+        Receive<Submit>(submit => submit.AdmittedBeforeClose, submit => Take(submit, Sender, fromFacade: true));
         Receive<Submit>(submit => Refuse(submit.ReplyTo, submit.RequestId, "The pool has been closed; it accepts no more work."));
         Receive<Map>(map => Refuse(map.ReplyTo ?? Sender, map.RequestId, "The pool has been closed; it accepts no more work."));
         Receive<Apply>(apply => Refuse(apply.ReplyTo ?? Sender, apply.RequestId, "The pool has been closed; it accepts no more work."));
@@ -129,11 +120,11 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
     }
 
     /// <summary>A request the router cannot take fails alone: the router must never restart, or every other call would be lost.</summary>
-    private void Take(Submit submit, IActorRef submitter)
+    private void Take(Submit submit, IActorRef submitter, bool fromFacade)
     {
         try
         {
-            Admit(submit, submitter);
+            Admit(submit, submitter, fromFacade);
         }
         catch (Exception ex)
         {
@@ -141,7 +132,7 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
         }
     }
 
-    private void Admit(Submit submit, IActorRef submitter)
+    private void Admit(Submit submit, IActorRef submitter, bool fromFacade)
     {
         var arguments = RequestIntake.Arguments(submit, _node, out var function);
         if (arguments.Length == 0)
@@ -165,7 +156,12 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
         // saving an actor and three messages per call.
         var direct = info.ChunkCount == 1 && submit.Mode is ReplyMode.Single or ReplyMode.Whole;
         var aggregator = direct ? null : Context.ActorOf(Props.Create(() => new Aggregator(info)), $"request-{info.Key}");
-        var request = new PendingRequest(info, arguments, submit.LocalFunction ?? function, aggregator, submitter, Now);
+        var request = new PendingRequest(info, arguments, submit.LocalFunction ?? function, aggregator, submitter, Now)
+        {
+            // The facade matches replies by id and takes the first, so its one-chunk calls may be answered by the
+            // worker itself; a call that came as the public protocol keeps exactly one answer, from here.
+            AnsweredByWorker = direct && fromFacade && !_transport.IsRemote(info.ReplyTo),
+        };
         if (direct)
         {
             Replies.Accepted(info, Self, _transport);
@@ -215,6 +211,7 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
             {
                 LocalFunction = request.Local,
                 Destination = worker.IsRemote ? null : info.Destination,
+                Answer = request.AnsweredByWorker && !worker.IsRemote ? info : null,
             };
             Send(worker, chunk, [(info.Key, index)], [request]);
             if (request.HasPending)
@@ -257,7 +254,11 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
 
         if (_requests.TryGetValue(key, out var request))
         {
-            if (request.Aggregator is { } aggregator)
+            if (reply is ChunkResult { Answered: true })
+            {
+                Forget(key);
+            }
+            else if (request.Aggregator is { } aggregator)
             {
                 aggregator.Forward(reply);
             }

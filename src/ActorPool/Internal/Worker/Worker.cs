@@ -32,7 +32,14 @@ internal sealed class Worker : UntypedActor
         switch (message)
         {
             case Chunk chunk:
-                Reply(InContext(() => Execute(chunk)), chunk.Function, all => new ChunkFailed(chunk.RequestKey, chunk.Index, chunk.Attempt, 0, all));
+                var reply = InContext(() => Execute(chunk));
+                if (chunk.Answer is { } request && reply is ChunkResult result)
+                {
+                    Replies.Answer(request, result.Values, null, _transport);
+                    reply = result with { Answered = true };
+                }
+
+                Reply(reply, chunk.Function, all => new ChunkFailed(chunk.RequestKey, chunk.Index, chunk.Attempt, 0, all));
                 Count(1);
                 break;
             case Batch batch:

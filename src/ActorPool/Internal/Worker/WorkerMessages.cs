@@ -16,6 +16,12 @@ internal sealed record Chunk(long RequestKey, int Index, int Attempt, string Fun
 
     /// <summary>Set by the serializer when the chunk's items arrived but could not be read here: the worker fails the chunk with it.</summary>
     public Exception? Undecodable { get; init; }
+
+    /// <summary>
+    /// In-process only, for a request of this one chunk: the worker answers the caller itself and tells the router
+    /// the chunk is <see cref="ChunkResult.Answered"/>, which takes a hop off every apply's round trip.
+    /// </summary>
+    public RequestInfo? Answer { get; init; }
 }
 
 /// <summary>
@@ -60,6 +66,9 @@ internal sealed record ChunkResult(long RequestKey, int Index, int Attempt, int 
 {
     /// <summary>The chunk's last part: the worker is done with it. Results too large for one message come in several parts.</summary>
     public bool Last { get; init; } = true;
+
+    /// <summary>In-process only: the worker already answered the caller (see <see cref="Chunk.Answer"/>); the router only books it.</summary>
+    public bool Answered { get; init; }
 
     public int Count => Values.Length;
 
