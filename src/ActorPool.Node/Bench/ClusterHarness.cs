@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using ActorPool.Node.Hosting;
 using Akka.Actor;
+using Akka.Cluster;
 
 namespace ActorPool.Node.Bench;
 
@@ -25,6 +26,16 @@ internal sealed class ClusterHarness : IAsyncDisposable
 
     public Pool Pool { get; }
 
+    /// <summary>
+    /// A worker node other than this process: the one the bench started, or with --seeds the first worker member
+    /// by address. The akka-floor-remote engine deploys its actor there, so it crosses the same hop as the workers.
+    /// </summary>
+    public Address WorkerNode => Cluster.Get(_system).State.Members
+        .Where(m => m.Status == MemberStatus.Up && m.HasRole("worker") && m.Address != Cluster.Get(_system).SelfAddress)
+        .OrderBy(m => m.Address.ToString(), StringComparer.Ordinal)
+        .Select(m => m.Address)
+        .FirstOrDefault() ?? throw new InvalidOperationException("No worker node is up.");
+
     public static async Task<ClusterHarness> StartAsync(string[] seeds, int workersPerNode, CancellationToken cancellationToken)
     {
         Process? node = null;
@@ -38,13 +49,12 @@ internal sealed class ClusterHarness : IAsyncDisposable
                 seeds = [address];
             }
 
-            var system = ActorSystem.Create(NodeConfig.SystemName, NodeConfig.Member(0, seeds, ["client"], workersPerNode, "akka.loglevel = WARNING"));
-            await ClusterJoin.UntilWorkersUpAsync(system, cancellationToken).ConfigureAwait(false);
-            var pool = Pool.Create(system, new PoolOptions { Processes = workersPerNode });
-            // Routees appear as the router's deployment reaches the workers' node: wait for a first answer.
+            // A client member whose router deals to the workers the node owns (--workers).
+            var pool = await Pool.ConnectAsync(new ClusterOptions { Seeds = seeds, Config = NodeConfig.Logging("WARNING") }, cancellationToken: cancellationToken)
+                .ConfigureAwait(false);
             await pool.MapAsync(SampleFunctions.Square, [1L, 2L, 3L], cancellationToken: cancellationToken)
                 .WaitAsync(StartTimeout, cancellationToken).ConfigureAwait(false);
-            return new ClusterHarness(node, system, pool);
+            return new ClusterHarness(node, pool.System, pool);
         }
         catch
         {
@@ -56,7 +66,7 @@ internal sealed class ClusterHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Pool.Terminate();
-        await Shutdown.LeaveAsync(_system, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        await Pool.JoinAsync().ConfigureAwait(false);
         Stop(_node);
     }
 
