@@ -31,8 +31,8 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
     /// <summary>How long a ClusterClient keeps trying its contact points when its HOCON sets no <c>reconnect-timeout</c>.</summary>
     private static readonly TimeSpan DefaultReconnectTimeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>The name of a pool router whose workers HOCON deploys (<c>/user/pool/workers</c>).</summary>
-    private const string DeployedRouterName = "pool";
+    /// <summary>The role of cluster members that own workers.</summary>
+    internal const string WorkerRole = "worker";
 
     private readonly ActorSystem _system;
     private readonly bool _ownsSystem;
@@ -41,6 +41,7 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
     private readonly PendingCalls _calls = new();
     private readonly IActorRef _inbox;
     private readonly Transport _transport;
+    private volatile Exception? _routerLost;
     private int _state;
 
     private Pool(ActorSystem system, bool ownsSystem, PoolOptions options, IActorRef? router = null)
@@ -52,11 +53,11 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
         _options = options;
         _transport = Transport.Of(system);
         var id = Guid.NewGuid().ToString("N")[..8];
-        Router = router ?? StartRouter(system, options, id);
+        Router = router ?? StartRouter(system, options, $"pool-{id}");
         // A router elsewhere may die under a call: a real inbox actor watches it. Our own router replies directly.
         _inbox = _ownsRouter
             ? new DirectReplyRef(((ExtendedActorSystem)system).Provider, _calls)
-            : system.ActorOf(Props.Create(() => new ReplyInbox(_calls, Router)), $"pool-{id}-replies");
+            : system.ActorOf(Props.Create(() => new ReplyInbox(_calls, Router, RouterLost)), $"pool-{id}-replies");
         // A borrowed system may stop under the pool (CoordinatedShutdown on SIGTERM): no call may wait for ever then.
         system.WhenTerminated.ContinueWith(_ => SystemStopped(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
@@ -85,15 +86,25 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
         return new Pool(ActorSystem.Create("actorpool", EmbeddedConfig), ownsSystem: true, options);
     }
 
-    /// <summary>Creates a pool in an existing actor system, which it leaves running.</summary>
-    /// <param name="system">The actor system to run the router and workers in.</param>
+    /// <summary>
+    /// Creates a pool in an existing actor system, which it leaves running. In a system that is a cluster member
+    /// the pool deals to the workers of every node with the <c>worker</c> role; otherwise it runs
+    /// <see cref="PoolOptions.Processes"/> workers in this process.
+    /// </summary>
+    /// <param name="system">The actor system to run the router (and in-process workers) in.</param>
     /// <param name="options">Workers, initializer, tasks per worker and call defaults.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <exception cref="ArgumentException">A cluster member was given options that shape in-process workers (<see cref="PoolOptions.Processes"/>, <see cref="PoolOptions.Initializer"/>, <see cref="PoolOptions.MaxTasksPerChild"/>).</exception>
     public static Pool Create(ActorSystem system, PoolOptions options)
     {
         ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(options);
         options.Validated();
+        if (IsClusterMember(system))
+        {
+            RefuseWorkerOptionsForCluster(options);
+        }
+
         return new Pool(system, ownsSystem: false, options);
     }
 
@@ -175,6 +186,9 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
         await StopAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The router elsewhere is gone: later calls fail at once with the same reason instead of going nowhere.</summary>
+    private void RouterLost(Exception reason) => _routerLost = reason;
+
     /// <summary>The actor system stopped under the pool: it takes no more work and every outstanding call fails.</summary>
     private void SystemStopped()
     {
@@ -223,6 +237,11 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
 
     private Task StopAsync()
     {
+        if (_ownsSystem && IsClusterMember(_system))
+        {
+            return ClusterMembership.LeaveAsync(_system);
+        }
+
         if (_ownsSystem || _system.WhenTerminated.IsCompleted)
         {
             return _system.Terminate();
@@ -243,26 +262,55 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts the router: over the cluster-aware pool HOCON deploys at <c>/user/pool/workers</c> when there is one
-    /// (see hocon/cluster.conf), over a round-robin pool of <see cref="PoolOptions.Processes"/> local workers otherwise.
+    /// Starts the router. In an actor system that is a cluster member it deals to the workers every node with the
+    /// <c>worker</c> role owns (<see cref="ClusterWorkers"/>); otherwise to <see cref="PoolOptions.Processes"/> workers
+    /// of its own in this process.
     /// </summary>
-    private static IActorRef StartRouter(ActorSystem system, PoolOptions options, string id)
+    internal static IActorRef StartRouter(ActorSystem system, PoolOptions options, string name)
     {
         var settings = PoolSettings.Of(system);
-        var deployed = ((ExtendedActorSystem)system).Provider.Deployer.Lookup([DeployedRouterName, "workers"]) is { RouterConfig: not NoRouter };
-        var worker = Props.Create(() => new Worker(new WorkerOptions(options.MaxTasksPerChild, options.Initializer)))
-            .WithDispatcher(PoolSettings.WorkerDispatcherPath);
-        var workers = deployed ? worker.WithRouter(FromConfig.Instance) : worker.WithRouter(new RoundRobinPool(options.Processes));
+        var workers = IsClusterMember(system)
+            ? Props.Create(() => new ClusterWorkers(WorkerRole, settings.RouteeRefreshInterval))
+            : Props.Create(() => new Worker(new WorkerOptions(options.MaxTasksPerChild, options.Initializer)))
+                .WithDispatcher(PoolSettings.WorkerDispatcherPath)
+                .WithRouter(new RoundRobinPool(options.Processes));
         // Batches would run several tasks per message; with MaxTasksPerChild a worker must count them one by one.
         var setup = new RouterSetup(workers, options.Processes, options.ChunkSize, options.TaskTimeout, settings, options.MaxTasksPerChild is null ? 512 : 1);
         try
         {
-            return system.ActorOf(Props.Create(() => new PoolRouter(setup)), deployed ? DeployedRouterName : $"pool-{id}");
+            return system.ActorOf(Props.Create(() => new PoolRouter(setup)), name);
         }
-        catch (InvalidActorNameException) when (deployed)
+        catch (InvalidActorNameException ex)
         {
-            throw new InvalidOperationException(
-                $"This actor system already runs its cluster pool at /user/{DeployedRouterName}; use Pool.Connect(system, router) to share it.");
+            throw new InvalidOperationException($"This actor system already runs a pool router at /user/{name}; use Pool.Connect(system, router) to share it.", ex);
+        }
+    }
+
+    private static bool IsClusterMember(ActorSystem system) => ((ExtendedActorSystem)system).Provider is Akka.Cluster.ClusterActorRefProvider;
+
+    /// <summary>
+    /// A cluster pool deals to the workers the nodes own: options that shape workers of its own cannot apply, and
+    /// are refused rather than ignored.
+    /// </summary>
+    private static void RefuseWorkerOptionsForCluster(PoolOptions options)
+    {
+        if (options.Initializer is not null)
+        {
+            throw new ArgumentException(
+                "PoolOptions.Initializer runs in-process only; a cluster pool's workers belong to the worker nodes. " +
+                "Keep per-worker state in a WorkerLocal<T> field next to your pool functions: each worker makes it once, on its own node.", nameof(options));
+        }
+
+        if (options.MaxTasksPerChild is not null)
+        {
+            throw new ArgumentException("PoolOptions.MaxTasksPerChild applies to in-process pools; a cluster's workers live as long as their node.", nameof(options));
+        }
+
+        if (options.ProcessesSet)
+        {
+            throw new ArgumentException(
+                "PoolOptions.Processes sizes an in-process pool; a cluster pool uses every worker the nodes own (ActorPool.Node node --workers N, ClusterOptions.Workers).",
+                nameof(options));
         }
     }
 
@@ -295,6 +343,13 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
         if (Volatile.Read(ref _state) == Terminated && _calls.Take(id) is { } late)
         {
             late.Fail(new PoolClosedException("The pool was terminated before this call finished."));
+            return;
+        }
+
+        // A router elsewhere that is gone (its node lost, or a ClusterClient that gave up) would never answer.
+        if (_routerLost is { } lost && _calls.Take(id) is { } orphan)
+        {
+            orphan.Fail(lost);
             return;
         }
 

@@ -3,8 +3,17 @@ namespace ActorPool;
 /// <summary>How to build a <see cref="Pool"/>: the arguments of Python's <c>Pool(processes, initializer, maxtasksperchild)</c> and call defaults.</summary>
 public sealed record PoolOptions
 {
-    /// <summary>Number of workers; <see cref="Environment.ProcessorCount"/> by default. Must be at least 1.</summary>
-    public int Processes { get; init; } = Environment.ProcessorCount;
+    private readonly int? _processes;
+
+    /// <summary>Number of workers of an in-process pool; <see cref="Environment.ProcessorCount"/> by default. Must be at least 1. A cluster pool uses the workers its nodes own and refuses this.</summary>
+    public int Processes
+    {
+        get => _processes ?? Environment.ProcessorCount;
+        init => _processes = value;
+    }
+
+    /// <summary>Whether <see cref="Processes"/> was given (a cluster pool refuses it rather than ignore it).</summary>
+    internal bool ProcessesSet => _processes is not null;
 
     /// <summary>Chunks a worker runs before it is replaced by a fresh one (new <see cref="WorkerContext.WorkerId"/>, <see cref="Initializer"/> run again); unlimited when null. Must be at least 1.</summary>
     public int? MaxTasksPerChild { get; init; }

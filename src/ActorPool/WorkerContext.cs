@@ -23,6 +23,46 @@ public sealed class WorkerContext
     /// <summary>The address of the node the worker runs on.</summary>
     public string Node { get; }
 
+    /// <summary>This incarnation's <see cref="WorkerLocal{T}"/> values, made on first use.</summary>
+    private Dictionary<object, object?>? _locals;
+
+    /// <summary>The value of a <see cref="WorkerLocal{T}"/> in this incarnation, made by <paramref name="create"/> on first use.</summary>
+    internal object? Local(object key, Func<object, object?> create)
+    {
+        _locals ??= [];
+        if (!_locals.TryGetValue(key, out var value))
+        {
+            // Made before it is stored: a factory that throws leaves nothing behind, and the next read tries again.
+            value = create(key);
+            _locals[key] = value;
+        }
+
+        return value;
+    }
+
+    /// <summary>The incarnation ends: its <see cref="WorkerLocal{T}"/> values are dropped and disposed.</summary>
+    internal void Retire()
+    {
+        if (_locals is null)
+        {
+            return;
+        }
+
+        foreach (var value in _locals.Values)
+        {
+            try
+            {
+                (value as IDisposable)?.Dispose();
+            }
+            catch (Exception)
+            {
+                // A value that fails to dispose must not stop the worker's next incarnation or the others' disposal.
+            }
+        }
+
+        _locals = null;
+    }
+
     internal static WorkerContext? Swap(WorkerContext? context)
     {
         var previous = _current;

@@ -32,14 +32,12 @@ internal static class MapCommand
         var range = new Option<string?>("--range") { Description = "Map the integers A, A+1, …, B-1 instead of reading stdin (like Python's range(A, B)), e.g. 0:100000." };
         var chunkSize = new Option<int>("--chunk-size") { Description = "Items per chunk.", DefaultValueFactory = _ => 64 };
         chunkSize.Validate(1, "items per chunk");
-        var workers = new Option<int>("--workers") { Description = "With --seeds: workers this client's router starts on each worker node.", DefaultValueFactory = _ => 2 };
-        workers.Validate(1, "workers per node");
         var timeout = new Option<double?>("--timeout") { Description = "Fail a part of the map that takes longer than this many seconds (none by default)." };
         var functions = CommonOptions.Functions();
         var host = CommonOptions.Host();
         var command = new Command("map", "Map a pool function over items on the cluster; results go to stdout one per line, in input order.")
         {
-            function, seeds, contacts, range, chunkSize, workers, timeout, functions, host,
+            function, seeds, contacts, range, chunkSize, timeout, functions, host,
         };
         command.Validators.Add(result =>
         {
@@ -57,7 +55,7 @@ internal static class MapCommand
         });
         command.SetAction((result, cancellationToken) => RunAsync(new MapRequest(
             result.GetValue(function)!, result.GetValue(seeds) ?? [], result.GetValue(contacts) ?? [], result.GetValue(range),
-            result.GetValue(chunkSize), result.GetValue(workers), result.GetValue(timeout), result.GetValue(functions), result.GetValue(host)!), cancellationToken));
+            result.GetValue(chunkSize), result.GetValue(timeout), result.GetValue(functions), result.GetValue(host)!), cancellationToken));
         return command;
     }
 
@@ -88,13 +86,13 @@ internal static class MapCommand
         var output = new StreamWriter(Console.OpenStandardOutput(), bufferSize: 1 << 16) { AutoFlush = false };
         try
         {
-            var options = new PoolOptions { Processes = request.Workers, TaskTimeout = request.Timeout is { } t ? TimeSpan.FromSeconds(t) : null };
+            var options = new PoolOptions { TaskTimeout = request.Timeout is { } t ? TimeSpan.FromSeconds(t) : null };
             Pool pool;
             if (request.Seeds.Length > 0)
             {
-                system = ActorSystem.Create(NodeConfig.SystemName, NodeConfig.Member(0, request.Seeds, ["client"], request.Workers, "akka.loglevel = WARNING", request.Host));
-                await ClusterJoin.UntilWorkersUpAsync(system, cancellationToken).ConfigureAwait(false);
-                pool = Pool.Create(system, options);
+                // A client member: its router deals to the workers the nodes own; the pool leaves the cluster when disposed.
+                pool = await Pool.ConnectAsync(new ClusterOptions { Seeds = request.Seeds, Host = request.Host, Config = NodeConfig.Logging("WARNING") }, options,
+                    cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -211,5 +209,5 @@ internal static class MapCommand
         _ => ex.Message,
     };
 
-    private sealed record MapRequest(string Function, string[] Seeds, string[] Contacts, string? Range, int ChunkSize, int Workers, double? Timeout, string[]? Functions, string Host);
+    private sealed record MapRequest(string Function, string[] Seeds, string[] Contacts, string? Range, int ChunkSize, double? Timeout, string[]? Functions, string Host);
 }

@@ -1,8 +1,6 @@
 using System.CommandLine;
 using ActorPool.Node.Hosting;
 using Akka.Actor;
-using Akka.Cluster;
-using Akka.Cluster.Tools.Client;
 
 namespace ActorPool.Node.Commands;
 
@@ -21,8 +19,8 @@ internal static class NodeCommand
         };
         var workers = new Option<int>("--workers")
         {
-            Description = "Workers a router starts on each worker node (max-nr-of-instances-per-node).",
-            DefaultValueFactory = _ => 2,
+            Description = "Workers this node starts and keeps for its life (with the worker role); every client's pool deals to them. Default: the processor count.",
+            DefaultValueFactory = _ => Environment.ProcessorCount,
         };
         workers.Validate(1, "workers per node");
         var functions = CommonOptions.Functions();
@@ -45,11 +43,19 @@ internal static class NodeCommand
 
     private static async Task<int> RunAsync(string host, int port, string[] seeds, string[] roles, int workers, string[]? functions)
     {
-        ActorSystem system;
+        PoolNode node;
         try
         {
             CommonOptions.LoadFunctions(functions);
-            system = ActorSystem.Create(NodeConfig.SystemName, NodeConfig.Member(port, seeds, roles, workers, host: host));
+            node = await PoolNode.StartAsync(new ClusterOptions
+            {
+                Host = host,
+                Port = port,
+                Seeds = seeds,
+                Roles = roles,
+                Workers = workers,
+                Config = NodeConfig.Logging("INFO"),
+            }).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -57,20 +63,11 @@ internal static class NodeCommand
             return 1;
         }
 
-        using var signals = Shutdown.OnSignals(system);
-        var cluster = Cluster.Get(system);
-        if (seeds.Length == 0)
-        {
-            // No seeds: this node forms a cluster of its own.
-            cluster.Join(cluster.SelfAddress);
-        }
-
-        system.ActorOf(Props.Create<MembershipLogger>(), "membership");
-        var pool = Pool.Create(system, new PoolOptions { Processes = workers });
-        ClusterClientReceptionist.Get(system).RegisterService(pool.Router);
-        cluster.RegisterOnMemberUp(() =>
-            Console.Error.WriteLine($"node up: {cluster.SelfAddress} roles [{string.Join(",", roles)}], router {pool.Router.Path.ToStringWithoutAddress()}, {PoolFunctions.List().Count} functions"));
-        await system.WhenTerminated.ConfigureAwait(false);
+        using var signals = Shutdown.OnSignals(node.System);
+        node.System.ActorOf(Props.Create<MembershipLogger>(), "membership");
+        Console.Error.WriteLine(
+            $"node up: {node.Address} roles [{string.Join(",", roles)}], {node.Workers} workers at /user/actorpool-workers, router {PoolNode.RouterPath}, {PoolFunctions.List().Count} functions");
+        await node.WhenTerminated.ConfigureAwait(false);
         Console.Error.WriteLine("node stopped");
         return 0;
     }

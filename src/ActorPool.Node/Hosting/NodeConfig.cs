@@ -1,4 +1,3 @@
-using System.Globalization;
 using Akka.Configuration;
 
 namespace ActorPool.Node.Hosting;
@@ -12,28 +11,16 @@ public static class NodeConfig
     /// <summary>The address nodes and clients bind and advertise unless told otherwise.</summary>
     public const string DefaultHost = "127.0.0.1";
 
-    /// <summary>A cluster member: a worker node (<c>roles = worker</c>) or a client member (<c>roles = client</c>).</summary>
-    /// <param name="port">Port to bind on 127.0.0.1; 0 for any free one.</param>
-    /// <param name="seeds">Seed node addresses, e.g. <c>akka.tcp://actorpool@127.0.0.1:4053</c>.</param>
-    /// <param name="roles">Roles of this member.</param>
-    /// <param name="workersPerNode">Workers this member's router starts on each worker node.</param>
-    /// <param name="extra">Further HOCON that overrides everything else.</param>
-    /// <param name="host">The address to bind and advertise; 127.0.0.1 by default.</param>
-    public static Config Member(int port, IEnumerable<string> seeds, IEnumerable<string> roles, int workersPerNode = 2, string? extra = null, string host = DefaultHost)
-    {
-        var overrides = $$"""
-            akka.remote.dot-netty.tcp.hostname = {{Quote(host)}}
-            akka.remote.dot-netty.tcp.port = {{port.ToString(CultureInfo.InvariantCulture)}}
-            akka.cluster.seed-nodes = [{{string.Join(", ", seeds.Select(Quote))}}]
-            akka.cluster.roles = [{{string.Join(", ", roles.Select(Quote))}}]
-            akka.actor.deployment."/pool/workers".cluster.max-nr-of-instances-per-node = {{workersPerNode.ToString(CultureInfo.InvariantCulture)}}
-            """;
-        return ConfigurationFactory.ParseString(extra ?? "")
-            .WithFallback(ConfigurationFactory.ParseString(overrides))
-            .WithFallback(Load("node.conf"))
-            .WithFallback(Load("cluster.conf"))
-            .WithFallback(PoolSettings.DefaultConfig);
-    }
+    /// <summary>
+    /// The executable's logging on top of a member's configuration (the library builds the rest from
+    /// <see cref="ClusterOptions"/>): Akka's log to stderr at <paramref name="level"/>, so stdout carries results only.
+    /// </summary>
+    /// <param name="level">Akka's log level, e.g. INFO for a node, WARNING for a client.</param>
+    public static string Logging(string level) => $$"""
+        akka.loglevel = {{level}}
+        akka.stdout-loglevel = OFF
+        akka.loggers = ["ActorPool.Node.Hosting.StderrLogger, ActorPool.Node"]
+        """;
 
     /// <summary>A client outside the cluster, talking to it through ClusterClient.</summary>
     /// <param name="extra">Further HOCON that overrides everything else.</param>

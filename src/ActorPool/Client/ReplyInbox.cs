@@ -16,10 +16,16 @@ internal sealed class ReplyInbox : UntypedActor
     /// <summary>Remote actors holding our calls (aggregators, or a router answering one-chunk calls itself), and those calls.</summary>
     private readonly Dictionary<IActorRef, HashSet<long>> _holders = [];
 
-    public ReplyInbox(PendingCalls calls, IActorRef router)
+    private readonly Action<Exception> _routerLost;
+
+    /// <param name="calls">The facade's outstanding calls.</param>
+    /// <param name="router">The router to watch.</param>
+    /// <param name="routerLost">Told once when the router is gone, so the facade fails later calls at once too.</param>
+    public ReplyInbox(PendingCalls calls, IActorRef router, Action<Exception> routerLost)
     {
         _calls = calls;
         _router = router;
+        _routerLost = routerLost;
     }
 
     protected override void PreStart() => Context.Watch(_router);
@@ -48,11 +54,13 @@ internal sealed class ReplyInbox : UntypedActor
                 break;
             case Terminated terminated when terminated.ActorRef.Equals(_router):
                 // The router, or the ClusterClient behind a proxy that gave up reaching any contact, is gone: no call can be answered now.
-                _calls.FailAll(() => new PoolWorkerLostException(
-                    $"The pool's router ({_router.Path}) is gone: its node was lost or no contact point answered. The call may be submitted again."));
+                var lost = new PoolWorkerLostException(
+                    $"The pool's router ({_router.Path}) is gone: its node was lost or no contact point answered. The call may be submitted again.");
+                _routerLost(lost);
+                _calls.FailAll(() => lost);
                 break;
-            case Terminated terminated when _holders.Remove(terminated.ActorRef, out var lost):
-                foreach (var id in lost)
+            case Terminated terminated when _holders.Remove(terminated.ActorRef, out var orphans):
+                foreach (var id in orphans)
                 {
                     _calls.Take(id)?.Fail(new PoolWorkerLostException(
                         $"The node serving this call ({terminated.ActorRef.Path.Address}) was lost before it answered; the call may be submitted again."));

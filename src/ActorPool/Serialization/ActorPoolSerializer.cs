@@ -28,6 +28,8 @@ internal sealed class ActorPoolSerializer : SerializerWithStringManifest
     private const string AcceptedManifest = "accepted";
     private const string FailureManifest = "failure";
     private const string WorkerOptionsManifest = "worker-options";
+    private const string ListWorkersManifest = "list-workers";
+    private const string WorkersOfManifest = "workers-of";
 
     /// <summary>Creates the serializer; Akka calls this once per actor system. It allows primitives only until handed its allow-list.</summary>
     /// <param name="system">The actor system, used to resolve actor references.</param>
@@ -58,6 +60,8 @@ internal sealed class ActorPoolSerializer : SerializerWithStringManifest
         RequestAccepted => AcceptedManifest,
         FailureReply => FailureManifest,
         WorkerOptions => WorkerOptionsManifest,
+        ListWorkers => ListWorkersManifest,
+        WorkersOf => WorkersOfManifest,
         _ => throw new ArgumentException($"ActorPoolSerializer cannot serialize {o.GetType()}.", nameof(o)),
     };
 
@@ -173,6 +177,25 @@ internal sealed class ActorPoolSerializer : SerializerWithStringManifest
 
             case WorkerOptionsManifest:
                 return new WorkerOptions(ReadNullableInt(reader), null);
+            case ListWorkersManifest:
+                return ListWorkers.Instance;
+            case WorkersOfManifest:
+                {
+                    var workers = new IActorRef[ReadCount(reader)];
+                    for (var i = 0; i < workers.Length; i++)
+                    {
+                        workers[i] = ReadRef(reader)!;
+                    }
+
+                    var functions = new string[ReadCount(reader)];
+                    for (var i = 0; i < functions.Length; i++)
+                    {
+                        functions[i] = reader.ReadString();
+                    }
+
+                    return new WorkersOf(workers, functions);
+                }
+
             default:
                 throw new System.Runtime.Serialization.SerializationException($"ActorPoolSerializer does not know manifest '{manifest}'.");
         }
@@ -281,6 +304,22 @@ internal sealed class ActorPoolSerializer : SerializerWithStringManifest
             case WorkerOptions options:
                 WriteNullable(writer, options.MaxTasksPerChild);
                 break;
+            case ListWorkers:
+                break;
+            case WorkersOf host:
+                writer.Write(host.Workers.Count);
+                foreach (var worker in host.Workers)
+                {
+                    WriteRef(writer, worker);
+                }
+
+                writer.Write(host.Functions.Count);
+                foreach (var function in host.Functions)
+                {
+                    writer.Write(function);
+                }
+
+                break;
             default:
                 throw new ArgumentException($"ActorPoolSerializer cannot serialize {obj.GetType()}.", nameof(obj));
         }
@@ -329,6 +368,15 @@ internal sealed class ActorPoolSerializer : SerializerWithStringManifest
         }
 
         return failures;
+    }
+
+    /// <summary>A count the rest of the message can hold (each counted thing takes at least a byte).</summary>
+    private static int ReadCount(BinaryReader reader)
+    {
+        var count = reader.ReadInt32();
+        return count >= 0 && count <= reader.BaseStream.Length - reader.BaseStream.Position
+            ? count
+            : throw new System.Runtime.Serialization.SerializationException($"A count of {count} does not fit the message.");
     }
 
     private static void WriteRaw<T>(BinaryWriter writer, T[] values) where T : unmanaged

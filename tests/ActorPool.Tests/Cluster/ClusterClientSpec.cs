@@ -1,6 +1,5 @@
 using ActorPool.Node.Hosting;
 using Akka.Actor;
-using Akka.Cluster.Tools.Client;
 using Xunit;
 
 namespace ActorPool.Tests.Cluster;
@@ -16,12 +15,9 @@ public sealed class ClusterClientSpec : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _node = ActorSystem.Create(NodeConfig.SystemName, NodeConfig.Member(0, [], ["worker"], 2, "akka.loglevel = WARNING"));
+        var node = await PoolNode.StartAsync(ThreeNodeCluster.Member([]));
+        _node = node.System;
         var cluster = Akka.Cluster.Cluster.Get(_node);
-        cluster.Join(cluster.SelfAddress);
-        await ThreeNodeCluster.Until(() => cluster.SelfMember.Status == Akka.Cluster.MemberStatus.Up, "the node to be up");
-        var nodePool = Pool.Create(_node, new PoolOptions { Processes = 2 });
-        ClusterClientReceptionist.Get(_node).RegisterService(nodePool.Router);
 
         _client = ActorSystem.Create(NodeConfig.SystemName, NodeConfig.Client("akka.loglevel = WARNING"));
         _pool = Pool.ConnectViaClusterClient(_client, [NodeConfig.Receptionist(cluster.SelfAddress.ToString())], new PoolOptions { Processes = 2 });

@@ -58,17 +58,30 @@ public sealed class ClusterPoolSpec(ThreeNodeCluster cluster) : IClassFixture<Th
         var error = await Assert.ThrowsAsync<PoolFunctionException>(() =>
             cluster.Pool.Router.Ask<MapResult>(new Map("no-such-function", new object?[] { 1, 2, 3 }), Bound));
         Assert.Equal("no-such-function", error.Function);
-        Assert.Contains("is not registered on node akka.tcp://actorpool@127.0.0.1:", error.Message);
+        Assert.Contains("is not registered on any of the 6 workers' nodes", error.Message);
     }
 
     [Fact]
-    public async Task A_closure_sent_to_a_remote_worker_fails_with_PoolFunctionException()
+    public async Task A_closure_runs_only_on_the_workers_in_its_own_process()
     {
         var offset = 1;
+        var home = Akka.Cluster.Cluster.Get(cluster.Nodes[0]).SelfAddress.ToString();
+        var nodes = await cluster.Pool.MapAsync(x => (WorkerContext.Current.Node, x + offset), Enumerable.Range(0, 30), chunkSize: 1).WaitAsync(Bound);
+        Assert.Equal(Enumerable.Range(1, 30), nodes.Select(n => n.Item2));
+        Assert.All(nodes, n => Assert.Equal(home, n.Node));
+    }
+
+    [Fact]
+    public async Task A_closure_fails_with_PoolFunctionException_where_every_worker_is_on_another_node()
+    {
+        await using var client = await PoolNode.StartAsync(ThreeNodeCluster.Member([cluster.PoolNodes[0].Address]) with { Roles = ["client"] });
+        var pool = Pool.Create(client.System, new PoolOptions());
+        var offset = 1;
         var error = await Assert.ThrowsAsync<PoolFunctionException>(() =>
-            cluster.Pool.MapAsync(x => x + offset, Enumerable.Range(0, 30)).WaitAsync(Bound));
+            pool.MapAsync(x => x + offset, Enumerable.Range(0, 30)).WaitAsync(Bound));
         Assert.Contains("lambda or closure", error.Message);
         Assert.Contains("[PoolFunction]", error.Message);
+        pool.Terminate();
     }
 
     [Fact]

@@ -53,10 +53,10 @@ public sealed class NoWorkersSpec : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _worker = ActorSystem.Create(NodeConfig.SystemName, NodeConfig.Member(0, [], ["worker"], 2, QuickTimeout));
-        var seed = Akka.Cluster.Cluster.Get(_worker).SelfAddress;
-        Akka.Cluster.Cluster.Get(_worker).Join(seed);
-        _client = ActorSystem.Create(NodeConfig.SystemName, NodeConfig.Member(0, [seed.ToString()], ["client"], 2, QuickTimeout));
+        var worker = await PoolNode.StartAsync(ThreeNodeCluster.Member([], QuickTimeout));
+        _worker = worker.System;
+        var client = await PoolNode.StartAsync(ThreeNodeCluster.Member([worker.Address], QuickTimeout) with { Roles = ["client"] });
+        _client = client.System;
         await ThreeNodeCluster.Until(() => Akka.Cluster.Cluster.Get(_client).State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up) == 2,
             "the client and the worker node to be up");
     }
@@ -67,7 +67,7 @@ public sealed class NoWorkersSpec : IAsyncLifetime
     [Fact]
     public async Task Calls_fail_clearly_when_the_last_worker_node_has_left()
     {
-        var pool = Pool.Create(_client, new PoolOptions { Processes = 2 });
+        var pool = Pool.Create(_client, new PoolOptions());
         Assert.Equal(new[] { 4L, 9L }, await pool.MapAsync(SampleFunctions.Square, new[] { 2L, 3L }).WaitAsync(ThreeNodeCluster.Bound));
 
         await CoordinatedShutdown.Get(_worker).Run(CoordinatedShutdown.ClrExitReason.Instance).WaitAsync(ThreeNodeCluster.Bound);

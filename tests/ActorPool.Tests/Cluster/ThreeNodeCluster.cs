@@ -1,4 +1,4 @@
-using ActorPool.Node.Hosting;
+using ActorPool.Internal;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Routing;
@@ -7,33 +7,33 @@ using Xunit;
 namespace ActorPool.Tests.Cluster;
 
 /// <summary>
-/// Three ActorSystems in this process, on 127.0.0.1 with ports picked by the OS, formed into one cluster of
-/// worker nodes, with a pool on the first. Every wait is bounded; the systems are terminated however the tests end.
+/// Three worker nodes in this process (<see cref="PoolNode"/>s on 127.0.0.1, ports picked by the OS) formed into one
+/// cluster, with a pool on the first. Every wait is bounded; the nodes are stopped however the tests end.
 /// </summary>
 public sealed class ThreeNodeCluster : IAsyncLifetime
 {
     public static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
     public const int WorkersPerNode = 2;
+    public const string Quiet = "akka.loglevel = WARNING";
 
-    public ActorSystem[] Nodes { get; private set; } = [];
+    public PoolNode[] PoolNodes { get; private set; } = [];
+
+    public ActorSystem[] Nodes => PoolNodes.Select(n => n.System).ToArray();
 
     public Pool Pool { get; private set; } = null!;
 
+    /// <summary>A worker node's options: <see cref="WorkersPerNode"/> workers, quiet logs, joining through <paramref name="seeds"/>.</summary>
+    public static ClusterOptions Member(IReadOnlyList<string> seeds, string? config = null) =>
+        new() { Seeds = seeds, Workers = WorkersPerNode, Config = config ?? Quiet };
+
     public async Task InitializeAsync()
     {
-        var first = ActorSystem.Create(NodeConfig.SystemName, NodeConfig.Member(0, [], ["worker"], WorkersPerNode, "akka.loglevel = WARNING"));
-        var seed = Akka.Cluster.Cluster.Get(first).SelfAddress;
-        Nodes =
-        [
-            first,
-            ActorSystem.Create(NodeConfig.SystemName, NodeConfig.Member(0, [seed.ToString()], ["worker"], WorkersPerNode, "akka.loglevel = WARNING")),
-            ActorSystem.Create(NodeConfig.SystemName, NodeConfig.Member(0, [seed.ToString()], ["worker"], WorkersPerNode, "akka.loglevel = WARNING")),
-        ];
-        Akka.Cluster.Cluster.Get(first).Join(seed);
-        await Until(() => Nodes.All(n => Akka.Cluster.Cluster.Get(first).State.Members.Count(m => m.Status == MemberStatus.Up) == Nodes.Length),
-            "all three nodes up");
-        Pool = Pool.Create(first, new PoolOptions { Processes = WorkersPerNode });
-        await Until(async () => (await Routees()).Count == Nodes.Length * WorkersPerNode, "a worker routee on every node");
+        var first = await PoolNode.StartAsync(Member([]));
+        var others = await Task.WhenAll(PoolNode.StartAsync(Member([first.Address])), PoolNode.StartAsync(Member([first.Address])));
+        PoolNodes = [first, .. others];
+        await Until(() => Akka.Cluster.Cluster.Get(first.System).State.Members.Count(m => m.Status == MemberStatus.Up) == PoolNodes.Length, "all three nodes up");
+        Pool = Pool.Create(first.System, new PoolOptions());
+        await Until(async () => (await Routees()).Count == PoolNodes.Length * WorkersPerNode, "every node's workers found");
     }
 
     public async Task DisposeAsync()
@@ -42,11 +42,11 @@ public sealed class ThreeNodeCluster : IAsyncLifetime
         await Task.WhenAll(Nodes.Select(n => n.Terminate().WaitAsync(Bound).ContinueWith(_ => { }, TaskScheduler.Default)));
     }
 
-    /// <summary>The routees the cluster-aware pool has deployed, as its router sees them.</summary>
+    /// <summary>The workers the pool's router can deal to now, as its worker directory sees them.</summary>
     public async Task<IReadOnlyList<IActorRef>> Routees()
     {
-        var routees = await Nodes[0].ActorSelection(Pool.Router.Path / "workers").Ask<Routees>(GetRoutees.Instance, TimeSpan.FromSeconds(3));
-        return routees.Members.OfType<ActorRefRoutee>().Select(r => r.Actor).ToList();
+        var found = await PoolNodes[0].System.ActorSelection(Pool.Router.Path / "workers").Ask<WorkersFound>(GetRoutees.Instance, TimeSpan.FromSeconds(3));
+        return found.Workers.Select(w => w.Worker).ToList();
     }
 
     private static async Task<bool> Safely(Func<Task<bool>> condition)

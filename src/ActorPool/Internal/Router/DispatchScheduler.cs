@@ -23,6 +23,20 @@ internal sealed class DispatchScheduler<TRequest>(int creditsPerWorker)
     /// <summary>The requests waiting, in turn order.</summary>
     public IEnumerable<TRequest> Queue => _turns;
 
+    /// <summary>Whether some worker has a free credit.</summary>
+    public bool AnyFree<TWorker>(IReadOnlyList<TWorker> workers, Func<TWorker, int> inFlight)
+    {
+        foreach (var worker in workers)
+        {
+            if (inFlight(worker) < CreditsPerWorker)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Puts a request at the back of the line (no-op if it is in line already).</summary>
     public void Enqueue(TRequest request)
     {
@@ -85,18 +99,19 @@ internal sealed class DispatchScheduler<TRequest>(int creditsPerWorker)
     }
 
     /// <summary>
-    /// The next worker with a free credit, round-robin from the one after the last chosen; null when every worker
-    /// is full (or there are none).
+    /// The next eligible worker with a free credit, round-robin from the one after the last chosen; null when every
+    /// such worker is full (or there are none).
     /// </summary>
     /// <param name="workers">The workers, in a stable order.</param>
     /// <param name="inFlight">How many chunks a worker holds now.</param>
-    public TWorker? NextWorker<TWorker>(IReadOnlyList<TWorker> workers, Func<TWorker, int> inFlight)
+    /// <param name="eligible">Which workers may take this chunk (their node has its function); all when null.</param>
+    public TWorker? NextWorker<TWorker>(IReadOnlyList<TWorker> workers, Func<TWorker, int> inFlight, Func<TWorker, bool>? eligible = null)
         where TWorker : class
     {
         for (var i = 0; i < workers.Count; i++)
         {
             var candidate = (_nextWorker + i) % workers.Count;
-            if (inFlight(workers[candidate]) < CreditsPerWorker)
+            if (inFlight(workers[candidate]) < CreditsPerWorker && (eligible is null || eligible(workers[candidate])))
             {
                 _nextWorker = (candidate + 1) % workers.Count;
                 return workers[candidate];

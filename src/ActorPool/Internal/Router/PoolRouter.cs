@@ -102,7 +102,8 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
         Receive<ChunkResult>(result => Returned(result.RequestKey, result.Index, result, finished: result.Last));
         Receive<ChunkFailed>(failed => Returned(failed.RequestKey, failed.Index, failed, finished: true));
         Receive<BatchResult>(Returned);
-        Receive<Routees>(routees => Found(routees.Members.OfType<ActorRefRoutee>().Select(r => r.Actor)));
+        Receive<Routees>(routees => Found(routees.Members.OfType<ActorRefRoutee>().Select(r => new FoundWorker(r.Actor, null))));
+        Receive<WorkersFound>(found => Found(found.Workers));
         Receive<RefreshRoutees>(_ => _workerPool.Tell(GetRoutees.Instance));
         Receive<Akka.Actor.Terminated>(t => Lost(t.ActorRef));
         Receive<RequestDone>(done => Forget(done.RequestKey));
@@ -181,22 +182,36 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
         Deal();
     }
 
-    /// <summary>Deals pending chunks to workers with a free credit, requests taking turns.</summary>
+    /// <summary>
+    /// Deals pending chunks to workers with a free credit, requests taking turns. A request that no free worker can
+    /// run (its function is not on their nodes) waits its next turn; one that no worker at all can run fails.
+    /// </summary>
     private void Deal()
     {
-        while (_scheduler.Waiting > 0 && _scheduler.NextWorker(_workers.All, w => w.InFlight.Count) is { } worker)
+        // Bounds the requests in a row that find no worker, so the loop ends when the free workers can run none of them.
+        var misses = 0;
+        while (misses < _scheduler.Waiting && _scheduler.AnyFree(_workers.All, InFlight) && _scheduler.TryDequeue(out var request))
         {
-            _scheduler.TryDequeue(out var request);
-            if (!request.TryTake(out var index, out var attempt))
+            var function = request.Info.Function;
+            var worker = _scheduler.NextWorker(_workers.All, InFlight, w => w.CanRun(function, request.Local));
+            if (worker is null)
             {
+                if (_workers.All.Any(w => w.CanRun(function, request.Local)))
+                {
+                    _scheduler.Enqueue(request);
+                    misses++;
+                }
+                else
+                {
+                    Abort(request, NoneCanRun(request));
+                }
+
                 continue;
             }
 
-            if (request.Local is { IsLocalOnly: true } && worker.IsRemote)
+            misses = 0;
+            if (!request.TryTake(out var index, out var attempt))
             {
-                Abort(request, new PoolFunctionException(request.Local.Name,
-                    $"'{request.Local.Name}' is a lambda or closure, which can only run in this process, but worker {worker.Ref.Path} is on another node. " +
-                    "Pass a public static method marked [PoolFunction] instead."));
                 continue;
             }
 
@@ -220,6 +235,17 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
             }
         }
     }
+
+    private static int InFlight(WorkerSlot worker) => worker.InFlight.Count;
+
+    /// <summary>The failure of a request that none of the workers known now can run.</summary>
+    private PoolFunctionException NoneCanRun(PendingRequest request) => request.Local is { IsLocalOnly: true } local
+        ? new PoolFunctionException(local.Name,
+            $"'{local.Name}' is a lambda or closure, which can only run in this process, but every worker of this pool is on another node. " +
+            "Pass a public static method marked [PoolFunction] instead.")
+        : new PoolFunctionException(request.Info.Function,
+            $"Pool function '{request.Info.Function}' is not registered on any of the {_workers.Count} workers' nodes. " +
+            "Load its assembly on the worker nodes (ActorPool.Node node --functions my.dll).");
 
     /// <summary>The most applies one batch for <paramref name="worker"/> may hold: a fair share, and what fits a frame for another node.</summary>
     private int BatchLimit(WorkerSlot worker, PendingRequest request)
@@ -297,13 +323,13 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
         Deal();
     }
 
-    private void Found(IEnumerable<IActorRef> routees)
+    private void Found(IEnumerable<FoundWorker> workers)
     {
-        foreach (var routee in routees)
+        foreach (var (worker, functions) in workers)
         {
-            if (_workers.TryAdd(routee, _transport.IsRemote(routee)))
+            if (_workers.TryAdd(worker, _transport.IsRemote(worker), functions))
             {
-                Context.Watch(routee);
+                Context.Watch(worker);
             }
         }
 

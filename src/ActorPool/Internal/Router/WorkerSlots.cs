@@ -3,12 +3,19 @@ using Akka.Actor;
 namespace ActorPool.Internal;
 
 /// <summary>A worker the router deals to, and the chunks it holds now.</summary>
-internal sealed class WorkerSlot(IActorRef worker, bool isRemote)
+internal sealed class WorkerSlot(IActorRef worker, bool isRemote, IReadOnlySet<string>? functions)
 {
     public IActorRef Ref { get; } = worker;
 
     /// <summary>On another node: what it is sent is encoded, and a closure cannot run there.</summary>
     public bool IsRemote { get; } = isRemote;
+
+    /// <summary>The functions its node registers; null when unknown (it is sent anything, and says if it cannot run it).</summary>
+    public IReadOnlySet<string>? Functions { get; } = functions;
+
+    /// <summary>Whether its node has <paramref name="function"/>; closures run on in-process workers only.</summary>
+    public bool CanRun(string function, FunctionInvoker? local) =>
+        local is { IsLocalOnly: true } ? !IsRemote : Functions is null || Functions.Contains(function);
 
     /// <summary>(request key, chunk index) of every chunk it holds; one-item batch members count as chunk 0.</summary>
     public HashSet<(long Key, int Index)> InFlight { get; } = [];
@@ -31,14 +38,14 @@ internal sealed class WorkerSlots
     public bool AnyRemote { get; private set; }
 
     /// <summary>Adds a worker not known yet; false when it is.</summary>
-    public bool TryAdd(IActorRef worker, bool isRemote)
+    public bool TryAdd(IActorRef worker, bool isRemote, IReadOnlySet<string>? functions)
     {
         if (_byRef.ContainsKey(worker))
         {
             return false;
         }
 
-        var slot = new WorkerSlot(worker, isRemote);
+        var slot = new WorkerSlot(worker, isRemote, functions);
         _slots.Add(slot);
         _byRef.Add(worker, slot);
         AnyRemote |= isRemote;

@@ -162,8 +162,11 @@ internal sealed class Worker : UntypedActor
         }
     }
 
+    protected override void PostStop() => _context.Retire();
+
     private void Renew()
     {
+        _context?.Retire();
         _context = new WorkerContext($"{_node}/{Self.Path.Name}#{Interlocked.Increment(ref _incarnations)}", _node);
         _initialized = false;
         _tasks = 0;
