@@ -57,7 +57,8 @@ public sealed class PoolNode : IAsyncDisposable
             var workers = Akka.Cluster.Cluster.Get(system).SelfRoles.Contains(Pool.WorkerRole) ? options.Workers : 0;
             if (workers > 0)
             {
-                system.ActorOf(Props.Create(() => new WorkerHost(workers)), WorkerHost.Name);
+                var host = system.ActorOf(Props.Create(() => new WorkerHost(workers)), WorkerHost.Name);
+                await HostStartedAsync(host, cancellationToken).ConfigureAwait(false);
             }
 
             var router = Pool.StartRouter(system, new PoolOptions(), RouterPath[(RouterPath.LastIndexOf('/') + 1)..]);
@@ -69,6 +70,22 @@ public sealed class PoolNode : IAsyncDisposable
         {
             await system.Terminate().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Asks the new worker host for its workers, so a node whose workers cannot start (a bad dispatcher setting, say)
+    /// fails here, loudly, instead of joining as a node that offers nothing.
+    /// </summary>
+    private static async Task HostStartedAsync(IActorRef host, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await host.Ask<WorkersOf>(ListWorkers.Instance, TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+        }
+        catch (AskTimeoutException ex)
+        {
+            throw new PoolException($"The node's workers did not start (no answer from {host.Path} within 10 s); see the log for the cause.", ex);
         }
     }
 

@@ -14,7 +14,7 @@ public sealed class DispatchSchedulerSpec
     [Fact]
     public void Workers_are_chosen_round_robin_starting_after_the_last_chosen()
     {
-        var scheduler = new DispatchScheduler<string>(creditsPerWorker: 10);
+        var scheduler = new Line(creditsPerWorker: 10);
 
         var chosen = Enumerable.Range(0, 7).Select(_ => scheduler.NextWorker(Workers, _ => 0)).ToList();
 
@@ -24,7 +24,7 @@ public sealed class DispatchSchedulerSpec
     [Fact]
     public void A_worker_holding_all_its_credits_is_skipped_and_the_turn_moves_past_the_one_chosen()
     {
-        var scheduler = new DispatchScheduler<string>(creditsPerWorker: 2);
+        var scheduler = new Line(creditsPerWorker: 2);
         var inFlight = new Dictionary<string, int> { ["a"] = 0, ["b"] = 2, ["c"] = 1 };
 
         var first = scheduler.NextWorker(Workers, w => inFlight[w]);
@@ -37,7 +37,7 @@ public sealed class DispatchSchedulerSpec
     [Fact]
     public void Credits_are_counted_as_given_a_worker_filling_up_drops_out_of_the_rotation()
     {
-        var scheduler = new DispatchScheduler<string>(creditsPerWorker: 2);
+        var scheduler = new Line(creditsPerWorker: 2);
         var inFlight = Workers.ToDictionary(w => w, _ => 0);
 
         var dealt = new List<string>();
@@ -54,7 +54,7 @@ public sealed class DispatchSchedulerSpec
     [Fact]
     public void No_worker_is_chosen_when_all_are_full_or_there_are_none()
     {
-        var scheduler = new DispatchScheduler<string>(creditsPerWorker: 1);
+        var scheduler = new Line(creditsPerWorker: 1);
 
         Assert.Null(scheduler.NextWorker(Workers, _ => 1));
         Assert.Null(scheduler.NextWorker(Array.Empty<string>(), _ => 0));
@@ -64,7 +64,7 @@ public sealed class DispatchSchedulerSpec
     [Fact]
     public void A_worker_set_that_shrank_still_gets_a_valid_worker()
     {
-        var scheduler = new DispatchScheduler<string>(creditsPerWorker: 1);
+        var scheduler = new Line(creditsPerWorker: 1);
         scheduler.NextWorker(Workers, _ => 0);
         scheduler.NextWorker(Workers, _ => 0);
 
@@ -75,7 +75,7 @@ public sealed class DispatchSchedulerSpec
     [Fact]
     public void Only_eligible_workers_are_chosen_and_the_rotation_continues_after_the_one_chosen()
     {
-        var scheduler = new DispatchScheduler<string>(creditsPerWorker: 5);
+        var scheduler = new Line(creditsPerWorker: 5);
 
         var chosen = Enumerable.Range(0, 4).Select(_ => scheduler.NextWorker(Workers, _ => 0, w => w != "b")).ToList();
 
@@ -86,7 +86,7 @@ public sealed class DispatchSchedulerSpec
     [Fact]
     public void AnyFree_says_whether_some_worker_has_a_credit_left()
     {
-        var scheduler = new DispatchScheduler<string>(creditsPerWorker: 2);
+        var scheduler = new Line(creditsPerWorker: 2);
 
         Assert.True(scheduler.AnyFree(Workers, w => w == "c" ? 1 : 2));
         Assert.False(scheduler.AnyFree(Workers, _ => 2));
@@ -95,12 +95,12 @@ public sealed class DispatchSchedulerSpec
 
     [Fact]
     public void Credits_below_one_are_refused() =>
-        Assert.Throws<ArgumentOutOfRangeException>(() => new DispatchScheduler<string>(creditsPerWorker: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Line(creditsPerWorker: 0));
 
     [Fact]
     public void Enqueue_keeps_arrival_order_and_ignores_a_request_already_in_line()
     {
-        var scheduler = new DispatchScheduler<string>(1);
+        var scheduler = new Line(1);
         scheduler.Enqueue("r1");
         scheduler.Enqueue("r2");
         scheduler.Enqueue("r1");
@@ -113,7 +113,7 @@ public sealed class DispatchSchedulerSpec
     [Fact]
     public void EnqueueFirst_puts_a_request_ahead_of_those_waiting()
     {
-        var scheduler = new DispatchScheduler<string>(1);
+        var scheduler = new Line(1);
         scheduler.Enqueue("r1");
         scheduler.Enqueue("r2");
         scheduler.EnqueueFirst("retry");
@@ -124,7 +124,7 @@ public sealed class DispatchSchedulerSpec
     [Fact]
     public void Remove_takes_a_request_out_from_anywhere_and_is_harmless_when_repeated()
     {
-        var scheduler = new DispatchScheduler<string>(1);
+        var scheduler = new Line(1);
         scheduler.Enqueue("r1");
         scheduler.Enqueue("r2");
         scheduler.Enqueue("r3");
@@ -139,7 +139,7 @@ public sealed class DispatchSchedulerSpec
     [Fact]
     public void A_request_taken_out_of_line_can_queue_again_at_the_back()
     {
-        var scheduler = new DispatchScheduler<string>(1);
+        var scheduler = new Line(1);
         scheduler.Enqueue("r1");
         scheduler.Enqueue("r2");
 
@@ -152,7 +152,7 @@ public sealed class DispatchSchedulerSpec
     [Fact]
     public void TryDequeue_on_an_empty_line_says_so()
     {
-        var scheduler = new DispatchScheduler<string>(1);
+        var scheduler = new Line(1);
 
         Assert.False(scheduler.TryDequeue(out _));
         Assert.Equal(0, scheduler.Waiting);
@@ -161,7 +161,7 @@ public sealed class DispatchSchedulerSpec
     [Fact]
     public void TakeWhere_takes_matches_in_turn_order_up_to_max_and_leaves_the_rest_in_order()
     {
-        var scheduler = new DispatchScheduler<string>(1);
+        var scheduler = new Line(1);
         foreach (var request in new[] { "x1", "y1", "x2", "x3", "y2", "x4" })
         {
             scheduler.Enqueue(request);
@@ -181,7 +181,7 @@ public sealed class DispatchSchedulerSpec
     [Fact]
     public void TakeWhere_with_no_match_or_max_zero_takes_nothing()
     {
-        var scheduler = new DispatchScheduler<string>(1);
+        var scheduler = new Line(1);
         scheduler.Enqueue("a");
         scheduler.Enqueue("b");
 
@@ -190,7 +190,7 @@ public sealed class DispatchSchedulerSpec
         Assert.Equal(["a", "b"], scheduler.Queue);
     }
 
-    private static List<string> Drain(DispatchScheduler<string> scheduler)
+    private static List<string> Drain(Line scheduler)
     {
         var order = new List<string>();
         while (scheduler.TryDequeue(out var request))
@@ -199,5 +199,48 @@ public sealed class DispatchSchedulerSpec
         }
 
         return order;
+    }
+}
+
+/// <summary>
+/// A <see cref="DispatchScheduler{TRequest}"/> over requests named by strings, one request per name in each line
+/// (so "r1" twice is the same request), so the specs read as names.
+/// </summary>
+internal sealed class Line(int creditsPerWorker)
+{
+    private readonly DispatchScheduler<Named> _scheduler = new(creditsPerWorker);
+    private readonly Dictionary<string, Named> _requests = [];
+
+    public int Waiting => _scheduler.Waiting;
+
+    public IEnumerable<string> Queue => _scheduler.Queue.Select(r => r.Name);
+
+    public void Enqueue(string name) => _scheduler.Enqueue(Of(name));
+
+    public void EnqueueFirst(string name) => _scheduler.EnqueueFirst(Of(name));
+
+    public void Remove(string name) => _scheduler.Remove(Of(name));
+
+    public bool TryDequeue(out string name)
+    {
+        var found = _scheduler.TryDequeue(out var request);
+        name = found ? request.Name : "";
+        return found;
+    }
+
+    public List<string> TakeWhere(Func<string, bool> match, int max) => _scheduler.TakeWhere(r => match(r.Name), max).Select(r => r.Name).ToList();
+
+    public TWorker? NextWorker<TWorker>(IReadOnlyList<TWorker> workers, Func<TWorker, int> inFlight, Func<TWorker, bool>? eligible = null)
+        where TWorker : class => _scheduler.NextWorker(workers, inFlight, eligible);
+
+    public bool AnyFree<TWorker>(IReadOnlyList<TWorker> workers, Func<TWorker, int> inFlight) => _scheduler.AnyFree(workers, inFlight);
+
+    private Named Of(string name) => _requests.TryGetValue(name, out var request) ? request : _requests[name] = new Named(name);
+
+    private sealed class Named(string name) : ITakesTurns<Named>
+    {
+        public string Name { get; } = name;
+
+        public LinkedListNode<Named>? Turn { get; set; }
     }
 }

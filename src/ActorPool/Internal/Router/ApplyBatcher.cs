@@ -40,7 +40,14 @@ internal static class ApplyBatcher
             Array.Copy(members[i].Request.Arguments, 0, items, i, 1);
         }
 
-        return new Batch(leader.Info.Function, members.Select(m => m.Request.Info.Key).ToArray(), members.Select(m => m.Attempt).ToArray(), items)
+        var keys = new long[members.Count];
+        var attempts = new int[members.Count];
+        for (var i = 0; i < members.Count; i++)
+        {
+            (keys[i], attempts[i]) = (members[i].Request.Info.Key, members[i].Attempt);
+        }
+
+        return new Batch(leader.Info.Function, keys, attempts, items)
         {
             LocalFunction = leader.Local,
         };

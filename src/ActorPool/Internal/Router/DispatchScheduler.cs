@@ -6,12 +6,11 @@ namespace ActorPool.Internal;
 /// backlog); workers are dealt round-robin, each holding at most <see cref="CreditsPerWorker"/> chunks, so the
 /// rest wait here, where a cancel or terminate still reaches them.
 /// </summary>
-/// <typeparam name="TRequest">What takes turns.</typeparam>
+/// <typeparam name="TRequest">What takes turns; it holds its own place in line, so no lookup is needed per turn.</typeparam>
 internal sealed class DispatchScheduler<TRequest>(int creditsPerWorker)
-    where TRequest : notnull
+    where TRequest : class, ITakesTurns<TRequest>
 {
     private readonly LinkedList<TRequest> _turns = new();
-    private readonly Dictionary<TRequest, LinkedListNode<TRequest>> _queued = [];
     private int _nextWorker;
 
     /// <summary>Chunks one worker may hold at a time.</summary>
@@ -40,27 +39,22 @@ internal sealed class DispatchScheduler<TRequest>(int creditsPerWorker)
     /// <summary>Puts a request at the back of the line (no-op if it is in line already).</summary>
     public void Enqueue(TRequest request)
     {
-        if (!_queued.ContainsKey(request))
-        {
-            _queued[request] = _turns.AddLast(request);
-        }
+        request.Turn ??= _turns.AddLast(request);
     }
 
     /// <summary>Puts a request at the front: work sent again after a worker was lost goes before new work.</summary>
     public void EnqueueFirst(TRequest request)
     {
-        if (!_queued.ContainsKey(request))
-        {
-            _queued[request] = _turns.AddFirst(request);
-        }
+        request.Turn ??= _turns.AddFirst(request);
     }
 
     /// <summary>Takes a request out of the line, wherever it is.</summary>
     public void Remove(TRequest request)
     {
-        if (_queued.Remove(request, out var node))
+        if (request.Turn is { } node)
         {
             _turns.Remove(node);
+            request.Turn = null;
         }
     }
 
@@ -88,8 +82,8 @@ internal sealed class DispatchScheduler<TRequest>(int creditsPerWorker)
             if (match(node.Value))
             {
                 taken.Add(node.Value);
-                _queued.Remove(node.Value);
                 _turns.Remove(node);
+                node.Value.Turn = null;
             }
 
             node = next;
@@ -120,4 +114,12 @@ internal sealed class DispatchScheduler<TRequest>(int creditsPerWorker)
 
         return null;
     }
+}
+
+/// <summary>Something that takes turns in a <see cref="DispatchScheduler{TRequest}"/>: it holds its place in line.</summary>
+/// <typeparam name="TSelf">The type itself.</typeparam>
+internal interface ITakesTurns<TSelf>
+{
+    /// <summary>Its place in line; null when it is not waiting. Only the scheduler sets it.</summary>
+    LinkedListNode<TSelf>? Turn { get; set; }
 }

@@ -6,10 +6,11 @@ namespace ActorPool.Internal;
 /// The router's ledger entry for one request: its arguments, which chunks are still to send, and how often each
 /// has been sent (an attempt number travels with every chunk, so a reply from an earlier attempt is known stale).
 /// </summary>
-internal sealed class PendingRequest
+internal sealed class PendingRequest : ITakesTurns<PendingRequest>
 {
     private readonly int[] _attempts;
-    private readonly Queue<int> _retries = new();
+    private Queue<int>? _retries;
+    private ResultAssembler? _results;
     private int _next;
 
     public PendingRequest(RequestInfo info, Array arguments, FunctionInvoker? local, IActorRef? aggregator, IActorRef submitter, DateTimeOffset now)
@@ -21,10 +22,12 @@ internal sealed class PendingRequest
         Submitter = submitter;
         WaitingSince = now;
         _attempts = new int[info.ChunkCount];
-        Results = aggregator is null ? new ResultAssembler(info) : null;
     }
 
     public RequestInfo Info { get; }
+
+    /// <inheritdoc />
+    public LinkedListNode<PendingRequest>? Turn { get; set; }
 
     public Array Arguments { get; }
 
@@ -34,8 +37,8 @@ internal sealed class PendingRequest
     /// <summary>The request's aggregator; null when the router answers it itself (one chunk).</summary>
     public IActorRef? Aggregator { get; }
 
-    /// <summary>Assembles the reply of a request the router answers itself.</summary>
-    public ResultAssembler? Results { get; }
+    /// <summary>Assembles the reply of a request the router answers itself; made on its first reply (an apply answered in a batch never needs one).</summary>
+    public ResultAssembler? Results => Aggregator is null ? _results ??= new ResultAssembler(Info) : null;
 
     /// <summary>A one-chunk request whose in-process worker answers the caller itself; the router only books the chunk.</summary>
     public bool AnsweredByWorker { get; init; }
@@ -46,7 +49,7 @@ internal sealed class PendingRequest
     /// <summary>Since when this request has waited with no worker at all (its submission, or the loss of the last worker).</summary>
     public DateTimeOffset WaitingSince { get; set; }
 
-    public bool HasPending => _retries.Count > 0 || _next < _attempts.Length;
+    public bool HasPending => _retries is { Count: > 0 } || _next < _attempts.Length;
 
     /// <summary>An apply the router answers itself: it may travel in a batch with others.</summary>
     public bool IsBatchable => Aggregator is null && Info.Mode == ReplyMode.Single;
@@ -56,7 +59,8 @@ internal sealed class PendingRequest
     /// <summary>The next chunk to send: one to send again first, then the next new one.</summary>
     public bool TryTake(out int index, out int attempt)
     {
-        if (_retries.TryDequeue(out index) || (_next < _attempts.Length && (index = _next++) >= 0))
+        index = 0;
+        if ((_retries is not null && _retries.TryDequeue(out index)) || (_next < _attempts.Length && (index = _next++) >= 0))
         {
             attempt = _attempts[index];
             return true;
@@ -70,6 +74,6 @@ internal sealed class PendingRequest
     public void Retry(int index)
     {
         _attempts[index]++;
-        _retries.Enqueue(index);
+        (_retries ??= new Queue<int>()).Enqueue(index);
     }
 }

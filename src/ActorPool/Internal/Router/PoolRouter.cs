@@ -193,7 +193,9 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
         while (misses < _scheduler.Waiting && _scheduler.AnyFree(_workers.All, InFlight) && _scheduler.TryDequeue(out var request))
         {
             var function = request.Info.Function;
-            var worker = _scheduler.NextWorker(_workers.All, InFlight, w => w.CanRun(function, request.Local));
+            var worker = _workers.AllRunAnything
+                ? _scheduler.NextWorker(_workers.All, InFlight)
+                : _scheduler.NextWorker(_workers.All, InFlight, w => w.CanRun(function, request.Local));
             if (worker is null)
             {
                 if (_workers.All.Any(w => w.CanRun(function, request.Local)))
@@ -217,7 +219,7 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
 
             if (request.IsBatchable && _scheduler.Waiting > 0 && ApplyBatcher.Gather((request, attempt), _scheduler, BatchLimit(worker, request)) is { } batch)
             {
-                Send(worker, batch, batch.Keys.Select(key => (key, 0)), batch.Keys.Select(key => _requests[key]));
+                SendBatch(worker, batch);
                 continue;
             }
 
@@ -228,7 +230,7 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
                 Destination = worker.IsRemote ? null : info.Destination,
                 Answer = request.AnsweredByWorker && !worker.IsRemote ? info : null,
             };
-            Send(worker, chunk, [(info.Key, index)], [request]);
+            Send(worker, chunk, request);
             if (request.HasPending)
             {
                 _scheduler.Enqueue(request);
@@ -254,19 +256,39 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
         return worker.IsRemote ? Math.Min(limit, ChunkSizing.FitInFrame(_transport.BytesPerItem(request.Arguments), _transport.Budget)) : limit;
     }
 
-    /// <summary>Sends work to a worker and notes what it holds; work that cannot reach its node fails its calls.</summary>
-    private void Send(WorkerSlot worker, object work, IEnumerable<(long Key, int Index)> chunks, IEnumerable<PendingRequest> requests)
+    /// <summary>Sends a chunk to a worker and notes that it holds it; a chunk that cannot reach its node fails its call.</summary>
+    private void Send(WorkerSlot worker, Chunk chunk, PendingRequest request)
     {
         try
         {
-            _transport.Send(worker.Ref, work, Self);
-            worker.InFlight.UnionWith(chunks);
+            _transport.Send(worker.Ref, chunk, Self);
+            worker.InFlight.Add((chunk.RequestKey, chunk.Index));
         }
         catch (PoolException ex)
         {
-            foreach (var request in requests.ToList())
+            Abort(request, ex);
+        }
+    }
+
+    /// <summary>Sends a batch to a worker and notes that it holds each member; a batch that cannot reach its node fails its calls.</summary>
+    private void SendBatch(WorkerSlot worker, Batch batch)
+    {
+        try
+        {
+            _transport.Send(worker.Ref, batch, Self);
+            foreach (var key in batch.Keys)
             {
-                Abort(request, ex);
+                worker.InFlight.Add((key, 0));
+            }
+        }
+        catch (PoolException ex)
+        {
+            foreach (var key in batch.Keys)
+            {
+                if (_requests.TryGetValue(key, out var member))
+                {
+                    Abort(member, ex);
+                }
             }
         }
     }
@@ -302,13 +324,13 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
     private void Returned(BatchResult result)
     {
         var worker = _workers.Find(Sender);
-        var failures = result.Failures.ToDictionary(f => f.Index, f => f.Failure);
+        var failures = result.Failures.Count == 0 ? null : result.Failures.ToDictionary(f => f.Index, f => f.Failure);
         for (var i = 0; i < result.Keys.Length; i++)
         {
             worker?.InFlight.Remove((result.Keys[i], 0));
             if (_requests.TryGetValue(result.Keys[i], out var request) && request.AttemptOf(0) == result.Attempts[i])
             {
-                if (failures.TryGetValue(i, out var failure))
+                if (failures is not null && failures.TryGetValue(i, out var failure))
                 {
                     Finish(request, null, failure.ToException(0));
                 }

@@ -37,6 +37,9 @@ internal sealed class WorkerSlots
     /// <summary>Some worker is on another node: chunks are sized for the frame budget.</summary>
     public bool AnyRemote { get; private set; }
 
+    /// <summary>Every worker runs whatever it is sent (all in this process): no call needs a choice of worker.</summary>
+    public bool AllRunAnything { get; private set; } = true;
+
     /// <summary>Adds a worker not known yet; false when it is.</summary>
     public bool TryAdd(IActorRef worker, bool isRemote, IReadOnlySet<string>? functions)
     {
@@ -49,6 +52,7 @@ internal sealed class WorkerSlots
         _slots.Add(slot);
         _byRef.Add(worker, slot);
         AnyRemote |= isRemote;
+        AllRunAnything &= !isRemote && functions is null;
         return true;
     }
 
@@ -64,6 +68,7 @@ internal sealed class WorkerSlots
 
         _slots.Remove(slot);
         AnyRemote = _slots.Exists(s => s.IsRemote);
+        AllRunAnything = _slots.TrueForAll(s => !s.IsRemote && s.Functions is null);
         return slot.InFlight;
     }
 }
