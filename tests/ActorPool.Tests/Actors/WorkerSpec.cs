@@ -13,11 +13,7 @@ namespace ActorPool.Tests.Actors;
 /// </summary>
 public sealed class WorkerSpec : Akka.TestKit.Xunit2.TestKit
 {
-    private static readonly Config Hocon = ConfigurationFactory.ParseString("""
-        akka.loglevel = WARNING
-        akka.actor.provider = local
-        akka.test.single-expect-default = 10s
-        """).WithFallback(PoolSettings.DefaultConfig);
+    private static readonly Config Hocon = ActorSpecConfig.Local;
 
     private static readonly string Square = TestJobs.WireName(nameof(TestJobs.Square));
     private static readonly string ThrowIfNegative = TestJobs.WireName(nameof(TestJobs.ThrowIfNegative));
