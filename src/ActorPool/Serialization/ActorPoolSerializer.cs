@@ -27,7 +27,6 @@ internal sealed class ActorPoolSerializer : SerializerWithStringManifest
     private const string CancelManifest = "cancel";
     private const string AcceptedManifest = "accepted";
     private const string FailureManifest = "failure";
-    private const string WorkerOptionsManifest = "worker-options";
     private const string ListWorkersManifest = "list-workers";
     private const string WorkersOfManifest = "workers-of";
 
@@ -59,7 +58,6 @@ internal sealed class ActorPoolSerializer : SerializerWithStringManifest
         CancelRequest => CancelManifest,
         RequestAccepted => AcceptedManifest,
         FailureReply => FailureManifest,
-        WorkerOptions => WorkerOptionsManifest,
         ListWorkers => ListWorkersManifest,
         WorkersOf => WorkersOfManifest,
         _ => throw new ArgumentException($"ActorPoolSerializer cannot serialize {o.GetType()}.", nameof(o)),
@@ -175,8 +173,6 @@ internal sealed class ActorPoolSerializer : SerializerWithStringManifest
                     return new Status.Failure(failure.ToException(reader.ReadInt32()), requestId);
                 }
 
-            case WorkerOptionsManifest:
-                return new WorkerOptions(ReadNullableInt(reader), null);
             case ListWorkersManifest:
                 return ListWorkers.Instance;
             case WorkersOfManifest:
@@ -300,9 +296,6 @@ internal sealed class ActorPoolSerializer : SerializerWithStringManifest
                 WriteNullable(writer, failure.RequestId);
                 WriteFailure(writer, failure.Failure);
                 writer.Write(failure.ItemIndex);
-                break;
-            case WorkerOptions options:
-                WriteNullable(writer, options.MaxTasksPerChild);
                 break;
             case ListWorkers:
                 break;

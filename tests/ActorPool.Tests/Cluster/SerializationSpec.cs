@@ -20,13 +20,14 @@ public sealed class SerializationSpec : Akka.TestKit.Xunit2.TestKit
     [InlineData(typeof(ChunkResult))]
     [InlineData(typeof(ChunkFailed))]
     [InlineData(typeof(CancelRequest))]
-    [InlineData(typeof(WorkerOptions))]
     [InlineData(typeof(RequestAccepted))]
     [InlineData(typeof(Batch))]
     [InlineData(typeof(BatchResult))]
     [InlineData(typeof(Submit))]
     [InlineData(typeof(FailureReply))]
     [InlineData(typeof(Encoded))]
+    [InlineData(typeof(ListWorkers))]
+    [InlineData(typeof(WorkersOf))]
     public void Protocol_messages_are_bound_to_the_actorpool_serializer(Type message) =>
         Assert.IsType<ActorPoolSerializer>(Sys.Serialization.FindSerializerForType(message));
 
@@ -109,6 +110,15 @@ public sealed class SerializationSpec : Akka.TestKit.Xunit2.TestKit
         var result = RoundTrip(new BatchResult([1, 2], [0, 0], new long[] { 16, 0 }, [new BatchFailure(1, failure)]));
         Assert.Equal(new long[] { 16, 0 }, Assert.IsType<long[]>(result.Values));
         Assert.Equal(new BatchFailure(1, failure), Assert.Single(result.Failures));
+    }
+
+    [Fact]
+    public void A_worker_hosts_answer_round_trips_with_its_workers_and_functions()
+    {
+        var copy = RoundTrip(new WorkersOf([TestActor], ["square", "where"]));
+        Assert.Equal(TestActor, Assert.Single(copy.Workers));
+        Assert.Equal(["square", "where"], copy.Functions);
+        Assert.Same(ListWorkers.Instance, RoundTrip(ListWorkers.Instance));
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public sealed class UnreachableClusterEndToEndSpec(ITestOutputHelper output)
     /// <summary>The reachability check gives up after 15 s and the client shuts down within 10 s more.</summary>
     private static readonly TimeSpan ContactsBound = TimeSpan.FromSeconds(40);
 
-    /// <summary>Joining gives up after 30 s (ClusterJoin.Timeout) and the client shuts down within 10 s more.</summary>
+    /// <summary>Joining gives up after 30 s (Pool.ConnectAsync's bound) and the client shuts down within 10 s more.</summary>
     private static readonly TimeSpan SeedsBound = TimeSpan.FromSeconds(55);
 
     /// <summary>A usage error is reported before any connection is tried.</summary>

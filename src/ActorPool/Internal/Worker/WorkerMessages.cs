@@ -80,5 +80,5 @@ internal sealed record ChunkResult(long RequestKey, int Index, int Attempt, int 
 /// <summary>Worker to router, forwarded to the aggregator: the item at <see cref="ItemOffset"/> in the chunk failed.</summary>
 internal sealed record ChunkFailed(long RequestKey, int Index, int Attempt, int ItemOffset, TaskFailure Failure) : IPoolMessage;
 
-/// <summary>What a worker needs besides its chunks; local-only parts (delegates) are null on other nodes.</summary>
-internal sealed record WorkerOptions(int? MaxTasksPerChild, Action? Initializer) : IPoolMessage;
+/// <summary>What a worker needs besides its chunks: set for an in-process pool's own workers, empty for a node's.</summary>
+internal sealed record WorkerOptions(int? MaxTasksPerChild, Action? Initializer);
