@@ -42,6 +42,9 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
     private readonly IActorRef _inbox;
     private readonly Transport _transport;
     private volatile Exception? _routerLost;
+
+    /// <summary>Actors this facade started for itself (a ClusterClient and its proxy), stopped with it.</summary>
+    private IActorRef[] _companions = [];
     private int _state;
 
     private Pool(ActorSystem system, bool ownsSystem, PoolOptions options, IActorRef? router = null)
@@ -155,7 +158,9 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
         var client = system.ActorOf(ClusterClient.Props(settings), $"pool-client-{Guid.NewGuid():N}");
         var proxy = system.ActorOf(Props.Create(() => new ClusterClientProxy(client, routerPath)), $"pool-proxy-{Guid.NewGuid():N}");
         Transport.Of(system).MarkRemote(proxy);
-        return Connect(system, proxy, options);
+        var pool = Connect(system, proxy, options);
+        pool._companions = [proxy, client];
+        return pool;
     }
 
     /// <summary>Refuses new work; outstanding work finishes. Like <c>pool.close()</c>.</summary>
@@ -183,6 +188,10 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
 
         // Outstanding calls fail when the system stops, so waiting for them ends then too.
         await _calls.WhenEmpty().WaitAsync(cancellationToken).ConfigureAwait(false);
+        // Joined: a call that slipped in after Close (a stream enumerated late, a MapAsync still reading its
+        // input) would go to a router about to stop and never be answered. It fails now, and any later one at once.
+        Interlocked.Exchange(ref _state, Terminated);
+        _calls.FailAll(() => new PoolClosedException("The pool was closed and joined before this call was sent."));
         await StopAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -245,6 +254,11 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
         if (_ownsSystem || _system.WhenTerminated.IsCompleted)
         {
             return _system.Terminate();
+        }
+
+        foreach (var companion in _companions)
+        {
+            _system.Stop(companion);
         }
 
         if (_inbox is DirectReplyRef direct)

@@ -13,6 +13,19 @@ internal sealed class StreamCall<T>(ChannelWriter<StreamEvent<T>> writer) : Pend
 {
     public override void Deliver(object message)
     {
+        try
+        {
+            Write(message);
+        }
+        catch (Exception ex)
+        {
+            // A part that cannot become the stream's type fails the stream; it must not vanish.
+            writer.TryWrite(new StreamEvent<T>(Id, null, new PoolPayloadException($"A streamed result could not be read as {typeof(T).Name}: {ex.Message}", ex)));
+        }
+    }
+
+    private void Write(object message)
+    {
         switch (message)
         {
             case MapPart part:

@@ -27,10 +27,11 @@ internal sealed class ClusterWorkers : ReceiveActor, IWithTimers
         Receive<ClusterEvent.IMemberEvent>(_ => { });
         Receive<WorkersOf>(found =>
         {
+            // Asked again and again: only a changed answer is news to the router.
             // A node restarted on the same address is a new member: the answer belongs to the one asked most recently.
             // This node's own host answers with a local address.
             var from = Sender.Path.Address.HasLocalScope ? _cluster.SelfAddress : Sender.Path.Address;
-            if (_hosts.Keys.LastOrDefault(member => member.Address.Equals(from)) is { } member)
+            if (_hosts.Keys.LastOrDefault(member => member.Address.Equals(from)) is { } member && !Same(_hosts[member], found))
             {
                 _hosts[member] = found;
                 // Told at once rather than at the router's next look, so a node that joins mid-map gets work within moments.
@@ -61,16 +62,17 @@ internal sealed class ClusterWorkers : ReceiveActor, IWithTimers
         }
     }
 
+    /// <summary>Asks every worker node again: one that has not answered yet, and those whose functions may have grown since (an assembly loaded later).</summary>
     private void AskUnanswered()
     {
-        foreach (var (member, found) in _hosts)
+        foreach (var member in _hosts.Keys)
         {
-            if (found is null)
-            {
-                Ask(member.Address);
-            }
+            Ask(member.Address);
         }
     }
+
+    private static bool Same(WorkersOf? known, WorkersOf found) =>
+        known is not null && known.Workers.SequenceEqual(found.Workers) && known.Functions.SequenceEqual(found.Functions);
 
     private WorkersFound Found() => new(_hosts.Values.OfType<WorkersOf>()
         .SelectMany(host => host.Workers.Select(w => new FoundWorker(w, host.Functions.ToHashSet(StringComparer.Ordinal)))).ToArray());

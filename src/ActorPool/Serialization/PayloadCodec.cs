@@ -65,7 +65,10 @@ internal sealed class PayloadCodec
         {
             writer.Write((byte)Tag.Enum);
             writer.Write(AllowedName(type));
-            writer.Write(Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
+            // Unsigned enums may exceed long's range: their bits go as they are.
+            writer.Write(Type.GetTypeCode(Enum.GetUnderlyingType(type)) is TypeCode.UInt64
+                ? unchecked((long)Convert.ToUInt64(value, System.Globalization.CultureInfo.InvariantCulture))
+                : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
         }
         else if (value is ITuple tuple && IsValueTuple(type))
         {
@@ -139,7 +142,13 @@ internal sealed class PayloadCodec
             case Tag.Enum:
                 {
                     var type = Resolve(reader.ReadString());
-                    return type.IsEnum ? Enum.ToObject(type, reader.ReadInt64()) : throw new InvalidDataException($"{type} is not an enum.");
+                    if (!type.IsEnum)
+                    {
+                        throw new InvalidDataException($"{type} is not an enum.");
+                    }
+
+                    var bits = reader.ReadInt64();
+                    return Type.GetTypeCode(Enum.GetUnderlyingType(type)) is TypeCode.UInt64 ? Enum.ToObject(type, unchecked((ulong)bits)) : Enum.ToObject(type, bits);
                 }
 
             case Tag.Tuple:

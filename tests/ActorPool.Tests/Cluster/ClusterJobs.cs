@@ -18,4 +18,22 @@ public static class ClusterJobs
     /// <summary>Returns a value no node can receive.</summary>
     [PoolFunction]
     public static Uri MakeUri(int port) => new($"http://example.invalid:{port}/");
+
+    /// <summary>Flips the top bit of an unsigned enum: values past long's range must cross both ways.</summary>
+    [PoolFunction]
+    public static Wide FlipTop(Wide value) => value ^ Wide.Top;
+}
+
+/// <summary>An unsigned enum using its top bit.</summary>
+[Flags]
+public enum Wide : ulong
+{
+    /// <summary>No bit.</summary>
+    None = 0,
+
+    /// <summary>The lowest bit.</summary>
+    Low = 1,
+
+    /// <summary>Bit 63, past long's range.</summary>
+    Top = 1UL << 63,
 }

@@ -48,6 +48,6 @@ public sealed class UserFunctionsEndToEndSpec(ITestOutputHelper output)
 
         using var map = NodeProcess.Start("map cube", ["map", "--function", "cube", "--seeds", cluster.Seeds, "--range", "0:5", "--functions", Assembly]);
         Expect.ExitCode(1, await map.WaitForExitAsync(Bound), map);
-        Expect.StderrLine(map, "Pool function 'cube' is not registered on any of the", "Load its assembly on the worker nodes");
+        Expect.StderrLine(map, "Pool function 'cube' is not registered on node akka.tcp://actorpool@127.0.0.1:");
     }
 }

@@ -33,7 +33,7 @@ internal static class Replies
     /// <summary>Tells a requester on another node which actor holds its request, so it can watch it.</summary>
     public static void Accepted(RequestInfo request, IActorRef holder, Transport transport)
     {
-        if (transport.IsRemote(request.ReplyTo))
+        if (request.FromFacade && transport.IsRemote(request.ReplyTo))
         {
             transport.Send(request.ReplyTo, new RequestAccepted(request.RequestId), holder);
         }

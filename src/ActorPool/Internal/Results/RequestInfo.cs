@@ -16,6 +16,12 @@ internal sealed record RequestInfo(
     /// <summary>The one result array in-process workers write into (whole maps whose result type is known here).</summary>
     public Array? Destination { get; init; }
 
+    /// <summary>
+    /// The caller is a facade, which watches whoever holds its call: it is told <see cref="RequestAccepted"/>. A
+    /// public-protocol caller (an <c>Ask</c>) expects its answer and nothing else.
+    /// </summary>
+    public bool FromFacade { get; init; }
+
     public int ChunkCount => (ItemCount + ChunkSize - 1) / ChunkSize;
 
     public int ChunkLength(int index) => Math.Min(ChunkSize, ItemCount - (index * ChunkSize));

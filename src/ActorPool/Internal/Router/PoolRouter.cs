@@ -147,7 +147,7 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
         var size = submit.ChunkSize ?? _setup.DefaultChunkSize ?? ChunkSizing.Default(arguments.Length,
             _workers.Count > 0 ? _workers.Count : _setup.ExpectedWorkers, _workers.AnyRemote ? _transport.BytesPerItem(arguments) : null, _transport.Budget);
         var info = new RequestInfo(++_nextKey, submit.RequestId, submit.ReplyTo, submit.Mode, submit.Function, arguments.Length, size,
-            submit.Timeout ?? _setup.DefaultTimeout);
+            submit.Timeout ?? _setup.DefaultTimeout) { FromFacade = fromFacade };
         if (submit.Mode == ReplyMode.Whole && info.ChunkCount > 1 && function is not null)
         {
             info = info with { Destination = Array.CreateInstance(function.ResultType, arguments.Length) };
@@ -193,12 +193,15 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
         while (misses < _scheduler.Waiting && _scheduler.AnyFree(_workers.All, InFlight) && _scheduler.TryDequeue(out var request))
         {
             var function = request.Info.Function;
-            var worker = _workers.AllRunAnything
-                ? _scheduler.NextWorker(_workers.All, InFlight)
-                : _scheduler.NextWorker(_workers.All, InFlight, w => w.CanRun(function, request.Local));
+            // Nodes list their functions as they were when asked; one that no node lists goes to any worker that
+            // can take it, whose node then runs it or says it cannot. Closures stay on in-process workers.
+            var choosy = !_workers.AllRunAnything && (request.Local is { IsLocalOnly: true } || _workers.All.Any(w => w.CanRun(function, request.Local)));
+            var worker = choosy
+                ? _scheduler.NextWorker(_workers.All, InFlight, w => w.CanRun(function, request.Local))
+                : _scheduler.NextWorker(_workers.All, InFlight);
             if (worker is null)
             {
-                if (_workers.All.Any(w => w.CanRun(function, request.Local)))
+                if (!choosy || _workers.All.Any(w => w.CanRun(function, request.Local)))
                 {
                     _scheduler.Enqueue(request);
                     misses++;
@@ -240,14 +243,10 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
 
     private static int InFlight(WorkerSlot worker) => worker.InFlight.Count;
 
-    /// <summary>The failure of a request that none of the workers known now can run.</summary>
-    private PoolFunctionException NoneCanRun(PendingRequest request) => request.Local is { IsLocalOnly: true } local
-        ? new PoolFunctionException(local.Name,
-            $"'{local.Name}' is a lambda or closure, which can only run in this process, but every worker of this pool is on another node. " +
-            "Pass a public static method marked [PoolFunction] instead.")
-        : new PoolFunctionException(request.Info.Function,
-            $"Pool function '{request.Info.Function}' is not registered on any of the {_workers.Count} workers' nodes. " +
-            "Load its assembly on the worker nodes (ActorPool.Node node --functions my.dll).");
+    /// <summary>The failure of a closure that no worker of this pool can run: every one is on another node.</summary>
+    private static PoolFunctionException NoneCanRun(PendingRequest request) => new(request.Local!.Name,
+        $"'{request.Local.Name}' is a lambda or closure, which can only run in this process, but every worker of this pool is on another node. " +
+        "Pass a public static method marked [PoolFunction] instead.");
 
     /// <summary>The most applies one batch for <paramref name="worker"/> may hold: a fair share, and what fits a frame for another node.</summary>
     private int BatchLimit(WorkerSlot worker, PendingRequest request)

@@ -11,7 +11,7 @@ internal sealed class WorkerSlot(IActorRef worker, bool isRemote, IReadOnlySet<s
     public bool IsRemote { get; } = isRemote;
 
     /// <summary>The functions its node registers; null when unknown (it is sent anything, and says if it cannot run it).</summary>
-    public IReadOnlySet<string>? Functions { get; } = functions;
+    public IReadOnlySet<string>? Functions { get; set; } = functions;
 
     /// <summary>Whether its node has <paramref name="function"/>; closures run on in-process workers only.</summary>
     public bool CanRun(string function, FunctionInvoker? local) =>
@@ -40,11 +40,14 @@ internal sealed class WorkerSlots
     /// <summary>Every worker runs whatever it is sent (all in this process): no call needs a choice of worker.</summary>
     public bool AllRunAnything { get; private set; } = true;
 
-    /// <summary>Adds a worker not known yet; false when it is.</summary>
+    /// <summary>Adds a worker not known yet; false when it is (its functions are brought up to date).</summary>
     public bool TryAdd(IActorRef worker, bool isRemote, IReadOnlySet<string>? functions)
     {
-        if (_byRef.ContainsKey(worker))
+        if (_byRef.TryGetValue(worker, out var known))
         {
+            // Its node may have loaded more functions since it was first found.
+            known.Functions = functions;
+            AllRunAnything = _slots.TrueForAll(s => !s.IsRemote && s.Functions is null);
             return false;
         }
 

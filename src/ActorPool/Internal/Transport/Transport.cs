@@ -25,7 +25,9 @@ internal sealed class Transport
     {
         _system = system;
         _self = system.Provider.DefaultAddress;
-        Budget = PoolSettings.Of(system).MaxRemotePayloadBytes;
+        // Akka drops a frame larger than maximum-frame-size without a word: the budget never exceeds it, less room for headers.
+        var frame = system.Settings.Config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size", null) ?? long.MaxValue;
+        Budget = (int)Math.Min(PoolSettings.Of(system).MaxRemotePayloadBytes, Math.Max(1024, (frame * 3 / 4) - 1024));
     }
 
     /// <summary>The largest encoded message sent to another node (<c>actorpool.max-remote-payload-bytes</c>).</summary>
@@ -62,7 +64,17 @@ internal sealed class Transport
 
     private void SendAcross(IActorRef target, object message, IActorRef? sender)
     {
-        var bytes = Serializer.ToBinary(message);
+        byte[] bytes;
+        try
+        {
+            bytes = Serializer.ToBinary(message);
+        }
+        catch (Exception ex) when (ex is not PoolException)
+        {
+            // Whatever a value throws while it is written fails its call; it must never escape into an actor.
+            throw new PoolPayloadException($"{Describe(message)} could not be written for another node: {ex.Message}", ex);
+        }
+
         if (bytes.Length <= Budget)
         {
             target.Tell(new Encoded(Serializer.Manifest(message), bytes), sender);

@@ -59,9 +59,10 @@ internal sealed class Worker : UntypedActor
         {
             _transport.Send(Sender, reply, Self);
         }
-        catch (PoolException ex)
+        catch (Exception ex)
         {
-            _transport.Send(Sender, failAll(TaskFailure.FromPool(function, ex)), Self);
+            // Nothing may leave a chunk unanswered: the router waits for it, and a restarted worker keeps its reference.
+            _transport.Send(Sender, failAll(TaskFailure.FromPool(function, ex as PoolException ?? new PoolPayloadException(ex.Message, ex))), Self);
         }
     }
 
