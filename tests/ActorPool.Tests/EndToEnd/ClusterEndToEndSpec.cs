@@ -5,13 +5,17 @@ using Xunit.Abstractions;
 
 namespace ActorPool.Tests.EndToEnd;
 
-/// <summary>A three-node cluster of real processes, shared by the tests of <see cref="ClusterEndToEndSpec"/>.</summary>
+/// <summary>A three-node cluster of real processes, each node owning two workers, shared by the tests of one spec class.</summary>
 public sealed class ThreeNodeCluster : IAsyncLifetime
 {
+    /// <summary>Workers each node owns (<c>node --workers 2</c>), whatever the machine's processor count.</summary>
+    public const int WorkersPerNode = 2;
+
     internal TestCluster Cluster { get; private set; } = null!;
 
     /// <inheritdoc />
-    public async Task InitializeAsync() => Cluster = await TestCluster.StartAsync("shared", 3);
+    public async Task InitializeAsync() =>
+        Cluster = await TestCluster.StartAsync("shared", 3, null, "--workers", WorkersPerNode.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <inheritdoc />
     public Task DisposeAsync()

@@ -6,39 +6,19 @@ using Xunit.Abstractions;
 
 namespace ActorPool.Tests.EndToEnd;
 
-/// <summary>Three real nodes of two workers each (<c>node --workers 2</c>), shared by the tests of <see cref="NodeOwnedWorkersEndToEndSpec"/>.</summary>
-public sealed class TwoWorkerNodes : IAsyncLifetime
-{
-    /// <summary>Workers each node owns.</summary>
-    public const int WorkersPerNode = 2;
-
-    internal TestCluster Cluster { get; private set; } = null!;
-
-    /// <inheritdoc />
-    public async Task InitializeAsync() =>
-        Cluster = await TestCluster.StartAsync("node-owned", 3, null, "--workers", WorkersPerNode.ToString(CultureInfo.InvariantCulture));
-
-    /// <inheritdoc />
-    public Task DisposeAsync()
-    {
-        Cluster?.Dispose();
-        return Task.CompletedTask;
-    }
-}
-
 /// <summary>
 /// Worker nodes own their workers, with real processes: <c>map --seeds</c> clients, one or two at once, deal to the
 /// same six workers the three nodes started, and add none.
 /// </summary>
 [Collection(ProcessesCollection.Name)]
-public sealed class NodeOwnedWorkersEndToEndSpec(TwoWorkerNodes fixture, ITestOutputHelper output) : IClassFixture<TwoWorkerNodes>
+public sealed class NodeOwnedWorkersEndToEndSpec(ThreeNodeCluster fixture, ITestOutputHelper output) : IClassFixture<ThreeNodeCluster>
 {
     /// <summary>Joining, mapping and leaving take seconds; the bound leaves room for a loaded machine.</summary>
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
 
     private TestCluster Cluster => fixture.Cluster;
 
-    private int Workers => Cluster.Nodes.Count * TwoWorkerNodes.WorkersPerNode;
+    private int Workers => Cluster.Nodes.Count * ThreeNodeCluster.WorkersPerNode;
 
     [Fact]
     public async Task One_client_then_two_at_once_see_the_same_six_workers_and_the_nodes_threads_stay_flat()
