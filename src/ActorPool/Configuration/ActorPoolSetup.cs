@@ -7,13 +7,10 @@ namespace ActorPool;
 /// <summary>
 /// Makes any actor system ready for ActorPool, even one created without ActorPool's HOCON (a plain TestKit's, a
 /// host's): ActorPool's settings and worker dispatcher as a fallback, the serializer bound as <c>actorpool.conf</c>
-/// binds it, and the serializer handed this process's type allow-list.
+/// binds it, and this process's functions registered (and so their types allowed on the wire).
 /// </summary>
 internal static class ActorPoolSetup
 {
-    /// <summary>The types of registered functions' signatures, growing as assemblies with pool functions load.</summary>
-    private static readonly TypeAllowList RegisteredTypes = new(() => FunctionRegistry.SignatureTypes, () => FunctionRegistry.Count);
-
     public static void Ensure(ActorSystem system)
     {
         if (!system.Settings.Config.HasPath("actorpool.chunks-in-flight-per-worker"))
@@ -32,6 +29,8 @@ internal static class ActorPoolSetup
             }
         }
 
-        serializer.Codec.AllowList = RegisteredTypes;
+        // The serializer reads TypeAllowList.Registered, which the registry fills as it registers functions: scan now,
+        // so a node knows its functions' types before the first message arrives.
+        _ = FunctionRegistry.Count;
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reflection;
+using ActorPool.Serialization;
 
 namespace ActorPool.Internal;
 
@@ -26,9 +27,6 @@ internal static class FunctionRegistry
 
     /// <summary>How many functions are registered (cheap: no copy, no sort).</summary>
     public static int Count => Functions.Count;
-
-    /// <summary>Every parameter, argument pack and result type of the registered functions: the roots of the type allow-list.</summary>
-    public static IEnumerable<Type> SignatureTypes => Functions.Values.SelectMany(f => f.ParameterTypes.Append(f.ArgumentType).Append(f.ResultType));
 
     public static IReadOnlyCollection<FunctionInvoker> All => Functions.Values.OrderBy(f => f.Name, StringComparer.Ordinal).ToArray();
 
@@ -83,6 +81,12 @@ internal static class FunctionRegistry
     {
         var invoker = FunctionInvoker.FromMethod(name, method);
         var existing = Functions.GetOrAdd(name, invoker);
+        // Its parameter, argument pack and result types may now cross: the roots of the type allow-list.
+        foreach (var type in invoker.ParameterTypes.Append(invoker.ArgumentType).Append(invoker.ResultType))
+        {
+            TypeAllowList.Registered.Include(type);
+        }
+
         if (!ReferenceEquals(existing, invoker) && existing.Signature != invoker.Signature)
         {
             Conflicts[name] = $"declared as {existing.Signature} and as {invoker.Signature} in {method.DeclaringType?.Assembly.GetName().Name}";

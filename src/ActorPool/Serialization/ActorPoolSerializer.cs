@@ -25,20 +25,24 @@ internal sealed class ActorPoolSerializer : SerializerWithStringManifest
     private const string BatchManifest = "batch";
     private const string BatchResultManifest = "batch-result";
     private const string CancelManifest = "cancel";
+    private const string CancelWorkManifest = "cancel-work";
     private const string AcceptedManifest = "accepted";
     private const string FailureManifest = "failure";
     private const string ListWorkersManifest = "list-workers";
     private const string WorkersOfManifest = "workers-of";
 
-    /// <summary>Creates the serializer; Akka calls this once per actor system. It allows primitives only until handed its allow-list.</summary>
+    /// <summary>Creates the serializer; Akka calls this per actor system (and again when configuration is injected later).</summary>
     /// <param name="system">The actor system, used to resolve actor references.</param>
-    public ActorPoolSerializer(ExtendedActorSystem system) : base(system) { }
+    public ActorPoolSerializer(ExtendedActorSystem system) : this(system, TypeAllowList.Registered) { }
+
+    /// <summary>A serializer naming the types of another list: what a node with other functions would send (specs).</summary>
+    internal ActorPoolSerializer(ExtendedActorSystem system, TypeAllowList allowList) : base(system) => Codec = new PayloadCodec(allowList);
 
     /// <summary>ActorPool's serializer id (user serializers take ids above 100).</summary>
     public override int Identifier => 7_701;
 
-    /// <summary>Reads and writes the values; its allow-list is handed in when the system is wired for ActorPool.</summary>
-    public PayloadCodec Codec { get; } = new(TypeAllowList.PrimitivesOnly);
+    /// <summary>Reads and writes the values, naming only the types of this process's registered functions.</summary>
+    public PayloadCodec Codec { get; }
 
     /// <inheritdoc />
     public override string Manifest(object o) => o switch
@@ -56,6 +60,7 @@ internal sealed class ActorPoolSerializer : SerializerWithStringManifest
         Batch => BatchManifest,
         BatchResult => BatchResultManifest,
         CancelRequest => CancelManifest,
+        CancelWork => CancelWorkManifest,
         RequestAccepted => AcceptedManifest,
         FailureReply => FailureManifest,
         ListWorkers => ListWorkersManifest,
@@ -84,7 +89,7 @@ internal sealed class ActorPoolSerializer : SerializerWithStringManifest
     /// <inheritdoc />
     public override object FromBinary(byte[] bytes, string manifest)
     {
-        using var reader = new BinaryReader(new MemoryStream(bytes, writable: false));
+        using var reader = new BinaryReader(new MemoryStream(bytes, 0, bytes.Length, writable: false, publiclyVisible: true));
         switch (manifest)
         {
             case SubmitManifest:
@@ -164,6 +169,8 @@ internal sealed class ActorPoolSerializer : SerializerWithStringManifest
 
             case CancelManifest:
                 return new CancelRequest(reader.ReadInt64());
+            case CancelWorkManifest:
+                return new CancelWork(reader.ReadInt64());
             case AcceptedManifest:
                 return new RequestAccepted(reader.ReadInt64());
             case FailureManifest:
@@ -288,6 +295,9 @@ internal sealed class ActorPoolSerializer : SerializerWithStringManifest
                 break;
             case CancelRequest cancel:
                 writer.Write(cancel.RequestId);
+                break;
+            case CancelWork cancel:
+                writer.Write(cancel.RequestKey);
                 break;
             case RequestAccepted accepted:
                 writer.Write(accepted.RequestId);

@@ -1,13 +1,16 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using MessagePack;
 
 namespace ActorPool.Serialization;
 
 /// <summary>
 /// Writes and reads the values that cross the wire: arguments, results, whole chunks. Primitive arrays go as raw
 /// bytes (an <c>int[]</c> of a million items is one copy, no reflection, no boxing); strings, value tuples, enums,
-/// nullable and boxed values and arrays of them are tagged. A type name on the wire is only ever looked up in the
-/// <see cref="TypeAllowList"/> it is handed. The writer refuses, with a <see cref="PoolPayloadException"/>, every
+/// nullable and boxed values and arrays of them are tagged; every other value (records, classes, structs,
+/// collections) is packed by MessagePack under its declared type, through an <see cref="AllowListResolver"/>, an
+/// array of them in one piece. A type name on the wire is only ever looked up in the <see cref="TypeAllowList"/> it
+/// is handed. The writer refuses, with a <see cref="PoolPayloadException"/>, every
 /// value its reader could not rebuild exactly, so nothing is sent that the other side must drop.
 /// </summary>
 internal sealed class PayloadCodec
@@ -19,7 +22,7 @@ internal sealed class PayloadCodec
     private enum Tag : byte
     {
         Null = 0, Int32, Int64, Double, String, Boolean, Single, Decimal, Int16, Byte, Char, DateTime, Guid, TimeSpan, SByte, UInt16, UInt32, UInt64,
-        UnitTuple = 40, Tuple, Enum, ObjectArray, TypedArray, PrimitiveArray,
+        UnitTuple = 40, Tuple, Enum, ObjectArray, TypedArray, PrimitiveArray, Packed, PackedArray,
 
         // Type descriptors only (see WriteType): a type by its allow-listed name, a nullable, an array, object.
         NamedType = 50, NullableType, ArrayType, ObjectType,
@@ -33,11 +36,22 @@ internal sealed class PayloadCodec
     private static readonly Dictionary<Type, byte> TagOf = PayloadPrimitives.Types.Select((t, i) => (t, (byte)(i + 1))).ToDictionary(p => p.t, p => p.Item2);
     private static readonly Dictionary<byte, Type> TypeOf = TagOf.ToDictionary(p => p.Value, p => p.Key);
 
-    /// <summary>Creates a codec that names only the types of <paramref name="allowList"/> on the wire.</summary>
-    public PayloadCodec(TypeAllowList allowList) => AllowList = allowList;
+    private readonly AllowListResolver _packer;
 
-    /// <summary>The types this codec may name; handed in by whoever wires the actor system.</summary>
-    public TypeAllowList AllowList { get; set; }
+    /// <summary>Creates a codec that names only the types of <paramref name="allowList"/> on the wire.</summary>
+    public PayloadCodec(TypeAllowList allowList)
+    {
+        AllowList = allowList;
+        _packer = new AllowListResolver(allowList);
+    }
+
+    /// <summary>The types this codec may name.</summary>
+    public TypeAllowList AllowList { get; }
+
+    /// <summary>The message for a value whose type is not on the allow-list.</summary>
+    public static string NotAllowed(Type type) =>
+        $"Values of type {TypeAllowList.NameOf(type)} cannot be sent to another node: only primitives, strings and the types in registered [PoolFunction] signatures "
+        + "(with the types of their members) may cross. Use the type in a [PoolFunction] signature on both nodes, or run the pool in-process.";
 
     /// <summary>Writes any supported value, or throws <see cref="PoolPayloadException"/> saying what cannot cross.</summary>
     public void Write(BinaryWriter writer, object? value)
@@ -88,9 +102,9 @@ internal sealed class PayloadCodec
         }
         else
         {
-            throw new PoolPayloadException(
-                $"A value of type {type.FullName} cannot be sent to another node: ActorPool sends primitives, strings, decimal, enums, DateTime, Guid, TimeSpan, " +
-                "value tuples and arrays of these. Pass such values, or run the pool in-process.");
+            writer.Write((byte)Tag.Packed);
+            WriteType(writer, type);
+            Pack(writer, type, value);
         }
     }
 
@@ -109,6 +123,16 @@ internal sealed class PayloadCodec
             writer.Write(tag);
             writer.Write(count);
             WriteRaw(writer, array, offset, count);
+            return;
+        }
+
+        if (WireTypes.IsPacked(element) && OnlyExactly(element, array, offset, count))
+        {
+            // Records and collections go in one piece: MessagePack writes the whole slice under its declared type.
+            // (Items of a subclass would lose what the subclass adds, so an array holding any goes item by item.)
+            writer.Write((byte)Tag.PackedArray);
+            WriteType(writer, element);
+            Pack(writer, array.GetType(), offset == 0 && count == array.Length ? array : Slice(array, offset, count));
             return;
         }
 
@@ -192,6 +216,10 @@ internal sealed class PayloadCodec
                     return values;
                 }
 
+            case Tag.Packed:
+                return Unpack(reader, ReadType(reader));
+            case Tag.PackedArray:
+                return Unpack(reader, ReadType(reader).MakeArrayType());
             case Tag.PrimitiveArray:
                 {
                     var element = TypeOf.GetValueOrDefault(reader.ReadByte()) ?? throw new InvalidDataException("Unknown primitive array element tag.");
@@ -228,6 +256,79 @@ internal sealed class PayloadCodec
         {
             // Sending will fail the call with this error; sizing need not.
             return 1;
+        }
+    }
+
+    /// <summary>Writes a value MessagePack packs, length first, under exactly <paramref name="type"/> (never a subtype: the reader knows only the type).</summary>
+    private void Pack(BinaryWriter writer, Type type, object value)
+    {
+        if (!AllowList.IsAllowed(type))
+        {
+            throw new PoolPayloadException(NotAllowed(type));
+        }
+
+        byte[] bytes;
+        try
+        {
+            bytes = MessagePackSerializer.Serialize(type, value, _packer.Options);
+        }
+        catch (MessagePackSerializationException ex)
+        {
+            throw ex.InnerException as PoolPayloadException
+                ?? new PoolPayloadException($"A value of type {WireTypes.TypeName(type)} could not be written for another node: {(ex.InnerException ?? ex).Message}", ex);
+        }
+
+        writer.Write(bytes.Length);
+        writer.Write(bytes);
+    }
+
+    private static bool OnlyExactly(Type element, Array array, int offset, int count)
+    {
+        if (element.IsValueType || element.IsSealed)
+        {
+            return true;
+        }
+
+        for (var i = offset; i < offset + count; i++)
+        {
+            if (array.GetValue(i) is { } item && item.GetType() != element)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static Array Slice(Array array, int offset, int count)
+    {
+        var slice = Array.CreateInstance(array.GetType().GetElementType()!, count);
+        Array.Copy(array, offset, slice, 0, count);
+        return slice;
+    }
+
+    private object? Unpack(BinaryReader reader, Type type)
+    {
+        var length = ReadCount(reader, 1);
+        ReadOnlyMemory<byte> bytes;
+        if (reader.BaseStream is MemoryStream memory && memory.TryGetBuffer(out var buffer))
+        {
+            // No copy: MessagePack reads straight from the message's bytes.
+            bytes = buffer.AsMemory((int)memory.Position, length);
+            memory.Position += length;
+        }
+        else
+        {
+            bytes = reader.ReadBytes(length);
+        }
+
+        try
+        {
+            return MessagePackSerializer.Deserialize(type, bytes, _packer.Options);
+        }
+        catch (MessagePackSerializationException ex)
+        {
+            throw new InvalidDataException($"A {WireTypes.TypeName(type)} arrived that cannot be read here: {(ex.InnerException ?? ex).Message}", ex);
         }
     }
 
@@ -347,8 +448,7 @@ internal sealed class PayloadCodec
         _ => throw new InvalidDataException($"Unknown primitive tag {tag}."),
     };
 
-    private static bool IsValueTuple(Type type) =>
-        type.IsValueType && type.IsGenericType && type.FullName!.StartsWith("System.ValueTuple`", StringComparison.Ordinal);
+    private static bool IsValueTuple(Type type) => WireTypes.IsValueTuple(type);
 
     /// <summary>
     /// Describes a type on the wire: primitives by tag, value tuples, nullables and arrays by their parts, any other
@@ -436,12 +536,7 @@ internal sealed class PayloadCodec
     }
 
     /// <summary>The wire name of a type that may cross: one on the allow-list.</summary>
-    private string AllowedName(Type type)
-    {
-        return AllowList.IsAllowed(type) ? TypeAllowList.NameOf(type) : throw new PoolPayloadException(
-            $"Values of type {TypeAllowList.NameOf(type)} cannot be sent to another node: only primitives, strings and the types in registered [PoolFunction] signatures may cross. " +
-            "Use it in a [PoolFunction] signature, or run the pool in-process.");
-    }
+    private string AllowedName(Type type) => AllowList.IsAllowed(type) ? TypeAllowList.NameOf(type) : throw new PoolPayloadException(NotAllowed(type));
 
     private Type Resolve(string name) => AllowList.TryResolve(name, out var type)
         ? type

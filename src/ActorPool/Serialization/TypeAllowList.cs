@@ -3,85 +3,67 @@ using System.Collections.Concurrent;
 namespace ActorPool.Serialization;
 
 /// <summary>
-/// The types a payload may name on the wire: the primitives, and the closure of the root types it is handed (the
-/// parameter and result types of registered pool functions) through array elements, generic arguments and
-/// nullable underlying types. A type name read from the wire is resolved only here, never by
-/// <see cref="Type.GetType(string)"/>, so a message cannot make a node load or build a type of its choosing.
+/// The types a payload may name on the wire: the primitives, and the closure of the root types included (the
+/// parameter and result types of registered pool functions) through array elements, generic arguments, nullable
+/// underlying types and the public members of user types (<see cref="WireTypes.Parts"/>). A type name read from the
+/// wire is resolved only here, never by <see cref="Type.GetType(string)"/>, so a message cannot make a node load or
+/// build a type of its choosing.
 /// </summary>
 internal sealed class TypeAllowList
 {
-    /// <summary>Primitives only: what a system allows before it is handed its functions' types.</summary>
-    public static readonly TypeAllowList PrimitivesOnly = new(() => [], () => 0);
+    /// <summary>
+    /// This process's list: the function registry includes each function's signature types as it registers it.
+    /// Every serializer reads this one list, because Akka may build new serializer instances whenever configuration
+    /// is injected into a running system (a TestKit, a plugin): a list handed to one instance would be lost.
+    /// </summary>
+    public static readonly TypeAllowList Registered = new();
 
-    private readonly Func<IEnumerable<Type>> _roots;
-    private readonly Func<int> _version;
     private readonly ConcurrentDictionary<string, Type> _allowed = new(StringComparer.Ordinal);
-    private int _builtFor = -1;
+    private readonly Lock _including = new();
 
-    /// <param name="roots">The types to allow, with what they are built of.</param>
-    /// <param name="version">Changes whenever <paramref name="roots"/> may have grown (a count of registered functions).</param>
-    public TypeAllowList(Func<IEnumerable<Type>> roots, Func<int> version)
+    /// <summary>A list of the primitives only, until roots are included.</summary>
+    public TypeAllowList()
     {
-        _roots = roots;
-        _version = version;
+        foreach (var type in PayloadPrimitives.Types)
+        {
+            _allowed.TryAdd(NameOf(type), type);
+        }
+    }
+
+    /// <summary>Allows <paramref name="root"/> and every type it is built of.</summary>
+    public void Include(Type root)
+    {
+        // One walk at a time: a type is listed before its parts are, so a concurrent walk that found it listed would
+        // skip parts the first had not reached yet.
+        lock (_including)
+        {
+            Allow(root);
+        }
     }
 
     /// <summary>Whether values of <paramref name="type"/> may be named on the wire.</summary>
-    public bool IsAllowed(Type type)
-    {
-        Refresh();
-        return _allowed.ContainsKey(NameOf(type));
-    }
+    public bool IsAllowed(Type type) =>
+        // An array of an allowed type is allowed: MessagePack asks for the array types it writes, signatures need not name them.
+        _allowed.ContainsKey(NameOf(type)) || type.IsArray && type.GetArrayRank() == 1 && IsAllowed(type.GetElementType()!);
 
     /// <summary>The allowed type of a wire name; false for anything else.</summary>
-    public bool TryResolve(string name, out Type type)
-    {
-        Refresh();
-        return _allowed.TryGetValue(name, out type!);
-    }
+    public bool TryResolve(string name, out Type type) => _allowed.TryGetValue(name, out type!);
 
     /// <summary>The name a type goes by on the wire.</summary>
     public static string NameOf(Type type) => type.FullName ?? type.Name;
 
-    private void Refresh()
-    {
-        var version = _version();
-        if (version == Volatile.Read(ref _builtFor))
-        {
-            return;
-        }
-
-        foreach (var type in PayloadPrimitives.Types)
-        {
-            Allow(type);
-        }
-
-        foreach (var root in _roots())
-        {
-            Allow(root);
-        }
-
-        Volatile.Write(ref _builtFor, version);
-    }
-
     private void Allow(Type type)
     {
-        if (type.IsArray)
-        {
-            // Jagged arrays name their element arrays on the wire (an int[][] is a typed array of System.Int32[]).
-            _allowed.TryAdd(NameOf(type), type);
-            Allow(type.GetElementType()!);
-            return;
-        }
-
-        if (type == typeof(object) || type.ContainsGenericParameters || !_allowed.TryAdd(NameOf(type), type))
+        // Types that could hold anything are never named: a reader must know every concrete type from the signatures alone.
+        if (type == typeof(object) || type.IsInterface || type.IsAbstract || type.ContainsGenericParameters || !_allowed.TryAdd(NameOf(type), type))
         {
             return;
         }
 
-        foreach (var argument in type.IsGenericType ? type.GetGenericArguments() : [])
+        // Jagged arrays name their element arrays on the wire (an int[][] is a typed array of System.Int32[]); a record names its members' types.
+        foreach (var part in WireTypes.Parts(type))
         {
-            Allow(argument);
+            Allow(part);
         }
     }
 }

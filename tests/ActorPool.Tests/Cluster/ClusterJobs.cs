@@ -3,7 +3,7 @@ namespace ActorPool.Tests.Cluster;
 /// <summary>Functions for the cluster specs; every node in the test process has them.</summary>
 public static class ClusterJobs
 {
-    /// <summary>Accepts anything, so the argument's own type decides whether it can cross.</summary>
+    /// <summary>Accepts anything, so it cannot be called across nodes: registration reports its parameter.</summary>
     [PoolFunction]
     public static string Describe(object? value) => $"{value}";
 
@@ -15,9 +15,9 @@ public static class ClusterJobs
     [PoolFunction]
     public static string Huge(int x) => new('h', 2_000_000 + x);
 
-    /// <summary>Returns a value no node can receive.</summary>
+    /// <summary>Declared to return a <see cref="Shape"/>, returns a <see cref="Circle"/>: a type no signature names, which no node may receive.</summary>
     [PoolFunction]
-    public static Uri MakeUri(int port) => new($"http://example.invalid:{port}/");
+    public static Shape MakeShape(int radius) => new Circle { Radius = radius };
 
     /// <summary>Flips the top bit of an unsigned enum: values past long's range must cross both ways.</summary>
     [PoolFunction]
@@ -36,4 +36,18 @@ public enum Wide : ulong
 
     /// <summary>Bit 63, past long's range.</summary>
     Top = 1UL << 63,
+}
+
+/// <summary>An unsealed class a signature names.</summary>
+public class Shape
+{
+    /// <summary>Its name.</summary>
+    public string Name { get; init; } = "shape";
+}
+
+/// <summary>A subclass no signature names.</summary>
+public sealed class Circle : Shape
+{
+    /// <summary>Its radius.</summary>
+    public int Radius { get; init; }
 }

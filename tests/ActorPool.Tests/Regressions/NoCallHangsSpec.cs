@@ -90,6 +90,7 @@ public sealed class CrossNodeTupleSpec(ClientAndWorkerNodes nodes) : IClassFixtu
 
         Assert.Contains("tuple of 8 values", error.Message);
         Assert.Contains("ValueTuple`8", error.Message);
+        Assert.Contains("cannot run on another node", error.Message);
     }
 
     [Fact]
@@ -275,8 +276,9 @@ public sealed class UnreadablePayloadSpec : Akka.TestKit.Xunit2.TestKit, IAsyncL
     /// <summary>The bytes a sender whose allow-list holds <see cref="Unregistered"/> would send.</summary>
     private (string Manifest, byte[] Bytes) Crafted(Chunk chunk)
     {
-        var sender = new ActorPoolSerializer((ExtendedActorSystem)Sys);
-        sender.Codec.AllowList = new TypeAllowList(() => [typeof(Unregistered)], () => 1);
+        var allowList = new TypeAllowList();
+        allowList.Include(typeof(Unregistered));
+        var sender = new ActorPoolSerializer((ExtendedActorSystem)Sys, allowList);
         return (sender.Manifest(chunk), sender.ToBinary(chunk));
     }
 }
