@@ -27,9 +27,9 @@ public sealed partial class Pool
     /// <exception cref="PoolClosedException">The pool is closed or terminated.</exception>
     public IAsyncEnumerable<TResult> Imap<T, TResult>(Func<T, TResult> function, IEnumerable<T> items, int chunkSize = 1,
         CancellationToken cancellationToken = default) =>
-        StartStream(function, items, chunkSize, ordered: true, cancellationToken);
+        StartStream(DelegateFunctions.For(function, function, typeof(T)), items, chunkSize, ordered: true, cancellationToken);
 
-    /// <summary>Like <see cref="Imap{T, TResult}"/>, but yields results as they complete, in any order. Like <c>pool.imap_unordered(f, items, chunksize)</c>.</summary>
+    /// <summary>Like <see cref="Imap{T, TResult}(Func{T, TResult}, IEnumerable{T}, int, CancellationToken)"/>, but yields results as they complete, in any order. Like <c>pool.imap_unordered(f, items, chunksize)</c>.</summary>
     /// <typeparam name="T">The item type.</typeparam>
     /// <typeparam name="TResult">The function's result.</typeparam>
     /// <param name="function">A static <see cref="PoolFunctionAttribute"/> method, or (in-process pools) any delegate.</param>
@@ -41,7 +41,7 @@ public sealed partial class Pool
     /// <exception cref="PoolClosedException">The pool is closed or terminated.</exception>
     public IAsyncEnumerable<TResult> ImapUnordered<T, TResult>(Func<T, TResult> function, IEnumerable<T> items, int chunkSize = 1,
         CancellationToken cancellationToken = default) =>
-        StartStream(function, items, chunkSize, ordered: false, cancellationToken);
+        StartStream(DelegateFunctions.For(function, function, typeof(T)), items, chunkSize, ordered: false, cancellationToken);
 
     /// <summary>
     /// Streams a registered function, named on the wire, over loosely typed items, in input order: for callers that
@@ -66,13 +66,12 @@ public sealed partial class Pool
             cancellationToken);
     }
 
-    private IAsyncEnumerable<TResult> StartStream<T, TResult>(Func<T, TResult> function, IEnumerable<T> items, int chunkSize, bool ordered,
+    private IAsyncEnumerable<TResult> StartStream<T, TResult>(FunctionInvoker<T, TResult> invoker, IEnumerable<T> items, int chunkSize, bool ordered,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
         EnsureOpen();
-        var invoker = DelegateFunctions.For(function, function, typeof(T));
         return Stream<T, TResult>(items, chunkSize, ordered, (id, arguments, mode) => Request(id, invoker, arguments, chunkSize, mode), cancellationToken);
     }
 

@@ -3,8 +3,8 @@ namespace ActorPool;
 /// <summary>Where a pool function is running: available through <see cref="Current"/> while a worker runs it.</summary>
 public sealed class WorkerContext
 {
-    [ThreadStatic]
-    private static WorkerContext? _current;
+    // Flows with the call, so an async function still sees its worker after an await resumes it on another thread.
+    private static readonly AsyncLocal<WorkerContext?> CurrentContext = new();
 
     internal WorkerContext(string workerId, string node)
     {
@@ -14,7 +14,7 @@ public sealed class WorkerContext
 
     /// <summary>The context of the worker running the calling function.</summary>
     /// <exception cref="InvalidOperationException">Called outside a function run by a pool worker.</exception>
-    public static WorkerContext Current => _current
+    public static WorkerContext Current => CurrentContext.Value
         ?? throw new InvalidOperationException("WorkerContext.Current is only available inside a function run by a pool worker.");
 
     /// <summary>Unique per worker incarnation: a worker replaced after <see cref="PoolOptions.MaxTasksPerChild"/> tasks gets a new one.</summary>
@@ -26,29 +26,36 @@ public sealed class WorkerContext
     /// <summary>This incarnation's <see cref="WorkerLocal{T}"/> values, made on first use.</summary>
     private Dictionary<object, object?>? _locals;
 
+    private readonly Lock _lock = new();
+
     /// <summary>The value of a <see cref="WorkerLocal{T}"/> in this incarnation, made by <paramref name="create"/> on first use.</summary>
     internal object? Local(object key, Func<object, object?> create)
     {
-        _locals ??= [];
-        if (!_locals.TryGetValue(key, out var value))
+        // Async calls of one worker may run at once on pool threads: one lock keeps "once per incarnation" true.
+        lock (_lock)
         {
-            // Made before it is stored: a factory that throws leaves nothing behind, and the next read tries again.
-            value = create(key);
-            _locals[key] = value;
-        }
+            _locals ??= [];
+            if (!_locals.TryGetValue(key, out var value))
+            {
+                // Made before it is stored: a factory that throws leaves nothing behind, and the next read tries again.
+                value = create(key);
+                _locals[key] = value;
+            }
 
-        return value;
+            return value;
+        }
     }
 
     /// <summary>The incarnation ends: its <see cref="WorkerLocal{T}"/> values are dropped and disposed.</summary>
     internal void Retire()
     {
-        if (_locals is null)
+        Dictionary<object, object?>? locals;
+        lock (_lock)
         {
-            return;
+            (locals, _locals) = (_locals, null);
         }
 
-        foreach (var value in _locals.Values)
+        foreach (var value in locals?.Values ?? Enumerable.Empty<object?>())
         {
             try
             {
@@ -59,14 +66,12 @@ public sealed class WorkerContext
                 // A value that fails to dispose must not stop the worker's next incarnation or the others' disposal.
             }
         }
-
-        _locals = null;
     }
 
     internal static WorkerContext? Swap(WorkerContext? context)
     {
-        var previous = _current;
-        _current = context;
+        var previous = CurrentContext.Value;
+        CurrentContext.Value = context;
         return previous;
     }
 }

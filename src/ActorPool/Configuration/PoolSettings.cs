@@ -23,6 +23,9 @@ internal sealed record PoolSettings
     /// <summary>Largest payload of one message to another node (<c>max-remote-payload-bytes</c>).</summary>
     public int MaxRemotePayloadBytes { get; init; } = 1_000_000;
 
+    /// <summary>Calls of async functions one worker keeps running at once (<c>async-calls-per-worker</c>).</summary>
+    public int AsyncCallsPerWorker { get; init; } = 100;
+
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ActorSystem, PoolSettings> PerSystem = new();
 
     /// <summary>ActorPool's embedded defaults.</summary>
@@ -51,10 +54,16 @@ internal sealed record PoolSettings
             NoWorkersTimeout = section.GetTimeSpan("no-workers-timeout"),
             RouteeRefreshInterval = section.GetTimeSpan("routee-refresh-interval"),
             MaxRemotePayloadBytes = section.GetInt("max-remote-payload-bytes"),
+            AsyncCallsPerWorker = section.GetInt("async-calls-per-worker"),
         };
         if (settings.ChunksInFlightPerWorker < 1)
         {
             throw new ConfigurationException("actorpool.chunks-in-flight-per-worker must be at least 1.");
+        }
+
+        if (settings.AsyncCallsPerWorker < 1)
+        {
+            throw new ConfigurationException("actorpool.async-calls-per-worker must be at least 1.");
         }
 
         return settings;

@@ -8,7 +8,11 @@ public static class PoolFunctions
 {
     /// <summary>Every registered function, by name.</summary>
     public static IReadOnlyList<PoolFunctionInfo> List() =>
-        FunctionRegistry.All.Select(f => new PoolFunctionInfo(f.Name, f.Signature, Array.AsReadOnly(f.ParameterTypes), f.ResultType)).ToArray();
+        FunctionRegistry.All.Select(f => new PoolFunctionInfo(f.Name, f.Signature, Array.AsReadOnly(f.ParameterTypes), f.ResultType)
+        {
+            IsAsync = f.IsAsync,
+            WireProblem = f.WireProblem,
+        }).ToArray();
 
     /// <summary>Adds the pool functions of an assembly (assemblies loaded by the runtime are added on their own).</summary>
     /// <param name="assembly">The assembly to scan.</param>

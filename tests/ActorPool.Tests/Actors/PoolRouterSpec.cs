@@ -160,6 +160,8 @@ public sealed class PoolRouterSpec : Akka.TestKit.Xunit2.TestKit
         var failure = await caller.ExpectMsgAsync<Status.Failure>();
         Assert.IsType<OperationCanceledException>(failure.Cause);
         Assert.Equal(7L, failure.State);
+        // The worker holding its chunks is told once, so async calls of it stop waiting.
+        Assert.Equal(held[0].RequestKey, (await worker.ExpectMsgAsync<CancelWork>()).RequestKey);
 
         foreach (var chunk in held)
         {
@@ -195,6 +197,7 @@ public sealed class PoolRouterSpec : Akka.TestKit.Xunit2.TestKit
         var held = new[] { await worker.ExpectMsgAsync<Chunk>(), await worker.ExpectMsgAsync<Chunk>() };
         router.Tell(new Submit(2, Square, new[] { 5 }, ReplyMode.Single, applyCaller.Ref), TestActor);
         router.Tell(TerminatePool.Instance, TestActor);
+        Assert.Equal(held[0].RequestKey, (await worker.ExpectMsgAsync<CancelWork>()).RequestKey);
 
         var mapFailure = await mapCaller.ExpectMsgAsync<Status.Failure>();
         Assert.IsType<PoolClosedException>(mapFailure.Cause);

@@ -260,6 +260,12 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
     {
         try
         {
+            if (worker.IsRemote && request.Local?.WireProblem is { } problem)
+            {
+                // Known since the function was registered: say which type stops it rather than fail somewhere inside its values.
+                throw new PoolPayloadException($"'{request.Info.Function}' cannot run on another node: {problem}");
+            }
+
             _transport.Send(worker.Ref, chunk, Self);
             worker.InFlight.Add((chunk.RequestKey, chunk.Index));
         }
@@ -452,6 +458,15 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
         if (request.Aggregator is null && request.Info.Timeout is not null)
         {
             Timers.Cancel(("deadline", key));
+        }
+
+        // Chunks still out belong to nobody now: their workers cancel the token their async calls were given.
+        foreach (var worker in _workers.All)
+        {
+            if (worker.Holds(key, request.Info.ChunkCount))
+            {
+                _transport.Send(worker.Ref, new CancelWork(key), Self);
+            }
         }
     }
 

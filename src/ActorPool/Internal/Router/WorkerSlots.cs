@@ -19,6 +19,33 @@ internal sealed class WorkerSlot(IActorRef worker, bool isRemote, IReadOnlySet<s
 
     /// <summary>(request key, chunk index) of every chunk it holds; one-item batch members count as chunk 0.</summary>
     public HashSet<(long Key, int Index)> InFlight { get; } = [];
+
+    /// <summary>Whether it holds a chunk of the request <paramref name="key"/> of <paramref name="chunks"/> chunks; costs the smaller of the two counts.</summary>
+    public bool Holds(long key, int chunks)
+    {
+        if (InFlight.Count <= chunks)
+        {
+            foreach (var held in InFlight)
+            {
+                if (held.Key == key)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        for (var index = 0; index < chunks; index++)
+        {
+            if (InFlight.Contains((key, index)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }
 
 /// <summary>

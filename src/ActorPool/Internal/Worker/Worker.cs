@@ -3,9 +3,11 @@ using Akka.Actor;
 namespace ActorPool.Internal;
 
 /// <summary>
-/// Runs chunks, one at a time, on its own thread. Resolves each function by name from this node's allow-list,
-/// catches whatever the function throws (a user error never kills a worker), and answers its router with the
-/// values or the failure. After <see cref="WorkerOptions.MaxTasksPerChild"/> tasks it is replaced by a fresh
+/// Runs chunks on its own thread. Resolves each function by name from this node's allow-list, catches whatever the
+/// function throws (a user error never kills a worker), and answers its router with the values or the failure.
+/// A function's chunks run one at a time, except an async function's: those are awaited, not blocked on, so the
+/// worker keeps taking chunks while up to <c>async-calls-per-worker</c> calls wait on I/O, and answers each chunk
+/// when its calls complete. After <see cref="WorkerOptions.MaxTasksPerChild"/> tasks it is replaced by a fresh
 /// incarnation, as multiprocessing replaces a worker process: new id, initializer run again.
 /// </summary>
 internal sealed class Worker : UntypedActor
@@ -15,6 +17,11 @@ internal sealed class Worker : UntypedActor
     private readonly WorkerOptions _options;
     private readonly string _node;
     private readonly Transport _transport;
+    private readonly SemaphoreSlim _asyncCalls;
+
+    // One token per request with async calls running here, cancelled by CancelWork or when the worker stops.
+    private readonly Dictionary<long, (CancellationTokenSource Source, int Chunks)> _tokens = [];
+    private readonly CancellationTokenSource _stopping = new();
     private WorkerContext _context = null!;
     private bool _initialized;
     private int _tasks;
@@ -24,6 +31,7 @@ internal sealed class Worker : UntypedActor
         _options = options;
         _node = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
         _transport = Transport.Of(Context.System);
+        _asyncCalls = new SemaphoreSlim(PoolSettings.Of(Context.System).AsyncCallsPerWorker);
         Renew();
     }
 
@@ -33,18 +41,39 @@ internal sealed class Worker : UntypedActor
         {
             case Chunk chunk:
                 var reply = InContext(() => Execute(chunk));
-                if (chunk.Answer is { } request && reply is ChunkResult result)
+                if (reply is not null)
                 {
-                    Replies.Answer(request, result.Values, null, _transport);
-                    reply = result with { Answered = true };
+                    Finish(chunk, reply, Sender);
                 }
 
-                Reply(reply, chunk.Function, all => new ChunkFailed(chunk.RequestKey, chunk.Index, chunk.Attempt, 0, all));
-                Count(1);
                 break;
             case Batch batch:
-                Reply(InContext(() => Execute(batch)), batch.Function, all => BatchResult.AllFailed(batch.Keys, batch.Attempts, all));
-                Count(batch.Keys.Length);
+                if (InContext(() => Execute(batch)) is { } results)
+                {
+                    Reply(Sender, results, batch.Function, all => BatchResult.AllFailed(batch.Keys, batch.Attempts, all));
+                    Count(batch.Keys.Length);
+                }
+
+                break;
+            case AsyncDone done:
+                Release(done.RequestKey);
+                if (done.Chunk is { } finished)
+                {
+                    Finish(finished, done.Reply, done.ReplyTo);
+                }
+                else if (done.Batch is { } completed)
+                {
+                    Reply(done.ReplyTo, done.Reply, completed.Function, all => BatchResult.AllFailed(completed.Keys, completed.Attempts, all));
+                    Count(completed.Keys.Length);
+                }
+
+                break;
+            case CancelWork cancel:
+                if (_tokens.TryGetValue(cancel.RequestKey, out var token))
+                {
+                    token.Source.Cancel();
+                }
+
                 break;
             default:
                 Unhandled(message);
@@ -52,17 +81,30 @@ internal sealed class Worker : UntypedActor
         }
     }
 
+    /// <summary>Answers a chunk: the caller itself when the chunk asks (one-chunk in-process calls), and the router.</summary>
+    private void Finish(Chunk chunk, object reply, IActorRef router)
+    {
+        if (chunk.Answer is { } request && reply is ChunkResult result)
+        {
+            Replies.Answer(request, result.Values, null, _transport);
+            reply = result with { Answered = true };
+        }
+
+        Reply(router, reply, chunk.Function, all => new ChunkFailed(chunk.RequestKey, chunk.Index, chunk.Attempt, 0, all));
+        Count(1);
+    }
+
     /// <summary>Answers the router; results that cannot cross to its node fail their call instead of being dropped.</summary>
-    private void Reply(object reply, string function, Func<TaskFailure, object> failAll)
+    private void Reply(IActorRef router, object reply, string function, Func<TaskFailure, object> failAll)
     {
         try
         {
-            _transport.Send(Sender, reply, Self);
+            _transport.Send(router, reply, Self);
         }
         catch (Exception ex)
         {
             // Nothing may leave a chunk unanswered: the router waits for it, and a restarted worker keeps its reference.
-            _transport.Send(Sender, failAll(TaskFailure.FromPool(function, ex as PoolException ?? new PoolPayloadException(ex.Message, ex))), Self);
+            _transport.Send(router, failAll(TaskFailure.FromPool(function, ex as PoolException ?? new PoolPayloadException(ex.Message, ex))), Self);
         }
     }
 
@@ -75,30 +117,44 @@ internal sealed class Worker : UntypedActor
         }
     }
 
-    private object Execute(Chunk chunk)
+    /// <summary>The chunk's reply; null when it runs async (the reply comes as <see cref="AsyncDone"/>).</summary>
+    private object? Execute(Chunk chunk)
     {
         if (Prepare(chunk.Function, chunk.LocalFunction, chunk.Undecodable, out var failure) is not { } function)
         {
             return new ChunkFailed(chunk.RequestKey, chunk.Index, chunk.Attempt, 0, failure!);
         }
 
-        ChunkOutcome outcome;
         try
         {
-            outcome = function.Run(chunk.Items, chunk.Offset, chunk.Count, chunk.Destination);
+            if (function.IsAsync)
+            {
+                // Sender is read now: the continuations run on pool threads, outside this actor's context.
+                var (token, router) = (Acquire(chunk.RequestKey), Sender);
+                Complete(function.RunAsync(chunk.Items, chunk.Offset, chunk.Count, chunk.Destination, _asyncCalls, token),
+                    outcome => new AsyncDone(chunk.RequestKey, chunk, null, Outcome(chunk, function, outcome), router),
+                    ex => new AsyncDone(chunk.RequestKey, chunk, null, Failed(chunk, function, ex), router));
+                return null;
+            }
+
+            return Outcome(chunk, function, function.Run(chunk.Items, chunk.Offset, chunk.Count, chunk.Destination, _stopping.Token));
         }
         catch (ArgumentException ex)
         {
-            // Items that do not fit the function's parameters (only on the untyped protocol path).
-            return new ChunkFailed(chunk.RequestKey, chunk.Index, chunk.Attempt, 0, TaskFailure.FromPool(function.Name, ex));
+            return Failed(chunk, function, ex);
         }
-
-        return outcome.Failure is null
-            ? new ChunkResult(chunk.RequestKey, chunk.Index, chunk.Attempt, 0, outcome.Values)
-            : new ChunkFailed(chunk.RequestKey, chunk.Index, chunk.Attempt, outcome.FailedAt, TaskFailure.FromUser(function.Name, outcome.Failure));
     }
 
-    private BatchResult Execute(Batch batch)
+    private static object Outcome(Chunk chunk, FunctionInvoker function, ChunkOutcome outcome) => outcome.Failure is null
+        ? new ChunkResult(chunk.RequestKey, chunk.Index, chunk.Attempt, 0, outcome.Values)
+        : new ChunkFailed(chunk.RequestKey, chunk.Index, chunk.Attempt, outcome.FailedAt, TaskFailure.FromUser(function.Name, outcome.Failure));
+
+    /// <summary>Items that do not fit the function's parameters (only on the untyped protocol path).</summary>
+    private static ChunkFailed Failed(Chunk chunk, FunctionInvoker function, Exception ex) =>
+        new(chunk.RequestKey, chunk.Index, chunk.Attempt, 0, TaskFailure.FromPool(function.Name, ex));
+
+    /// <summary>The batch's results; null when it runs async (they come as <see cref="AsyncDone"/>).</summary>
+    private BatchResult? Execute(Batch batch)
     {
         if (Prepare(batch.Function, batch.LocalFunction, batch.Undecodable, out var failure) is not { } function)
         {
@@ -107,13 +163,72 @@ internal sealed class Worker : UntypedActor
 
         try
         {
-            var (values, failures) = function.RunEach(batch.Items);
-            return new BatchResult(batch.Keys, batch.Attempts, values,
-                failures.Select(f => new BatchFailure(f.Index, TaskFailure.FromUser(function.Name, f.Failure))).ToArray());
+            if (function.IsAsync)
+            {
+                var router = Sender;
+                Complete(function.RunEachAsync(batch.Items, _asyncCalls, _stopping.Token),
+                    each => new AsyncDone(null, null, batch, Results(batch, function, each), router),
+                    ex => new AsyncDone(null, null, batch, BatchResult.AllFailed(batch.Keys, batch.Attempts, TaskFailure.FromPool(function.Name, ex)), router));
+                return null;
+            }
+
+            return Results(batch, function, function.RunEach(batch.Items, _stopping.Token));
         }
         catch (ArgumentException ex)
         {
             return BatchResult.AllFailed(batch.Keys, batch.Attempts, TaskFailure.FromPool(function.Name, ex));
+        }
+    }
+
+    private static BatchResult Results(Batch batch, FunctionInvoker function, (Array Values, List<(int Index, Exception Failure)> Failures) each) =>
+        new(batch.Keys, batch.Attempts, each.Values, each.Failures.Select(f => new BatchFailure(f.Index, TaskFailure.FromUser(function.Name, f.Failure))).ToArray());
+
+    /// <summary>When <paramref name="task"/> completes, the worker gets its reply as a message, and answers from its own thread.</summary>
+    private void Complete<T>(Task<T> task, Func<T, AsyncDone> done, Func<Exception, AsyncDone> failed)
+    {
+        var self = Self;
+        task.ContinueWith(t =>
+        {
+            AsyncDone reply;
+            try
+            {
+                reply = t.IsCompletedSuccessfully ? done(t.Result) : failed(t.Exception?.GetBaseException() ?? new TaskCanceledException(t));
+            }
+            catch (Exception ex)
+            {
+                // Building the reply must not lose it: whatever went wrong fails the chunk instead.
+                reply = failed(ex);
+            }
+
+            self.Tell(reply);
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>The token for a request's async calls here, shared by its chunks on this worker.</summary>
+    private CancellationToken Acquire(long requestKey)
+    {
+        if (!_tokens.TryGetValue(requestKey, out var token))
+        {
+            token = (CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token), 0);
+        }
+
+        _tokens[requestKey] = (token.Source, token.Chunks + 1);
+        return token.Source.Token;
+    }
+
+    private void Release(long? requestKey)
+    {
+        if (requestKey is { } key && _tokens.TryGetValue(key, out var token))
+        {
+            if (token.Chunks > 1)
+            {
+                _tokens[key] = (token.Source, token.Chunks - 1);
+            }
+            else
+            {
+                _tokens.Remove(key);
+                token.Source.Dispose();
+            }
         }
     }
 
@@ -163,7 +278,11 @@ internal sealed class Worker : UntypedActor
         }
     }
 
-    protected override void PostStop() => _context.Retire();
+    protected override void PostStop()
+    {
+        _stopping.Cancel();
+        _context.Retire();
+    }
 
     private void Renew()
     {
@@ -172,4 +291,7 @@ internal sealed class Worker : UntypedActor
         _initialized = false;
         _tasks = 0;
     }
+
+    /// <summary>Worker to itself: the async calls of a chunk or a batch completed with this reply for <paramref name="ReplyTo"/>.</summary>
+    private sealed record AsyncDone(long? RequestKey, Chunk? Chunk, Batch? Batch, object Reply, IActorRef ReplyTo);
 }

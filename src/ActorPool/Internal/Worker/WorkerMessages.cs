@@ -80,5 +80,11 @@ internal sealed record ChunkResult(long RequestKey, int Index, int Attempt, int 
 /// <summary>Worker to router, forwarded to the aggregator: the item at <see cref="ItemOffset"/> in the chunk failed.</summary>
 internal sealed record ChunkFailed(long RequestKey, int Index, int Attempt, int ItemOffset, TaskFailure Failure) : IPoolMessage;
 
+/// <summary>
+/// Router to worker: nobody waits for the request's chunks any more (cancelled, timed out, the pool terminated).
+/// The worker cancels the token its async calls of that request were given; what already ran is not undone.
+/// </summary>
+internal sealed record CancelWork(long RequestKey) : IPoolMessage;
+
 /// <summary>What a worker needs besides its chunks: set for an in-process pool's own workers, empty for a node's.</summary>
 internal sealed record WorkerOptions(int? MaxTasksPerChild, Action? Initializer);
