@@ -9,6 +9,10 @@ median of the timed runs, reported with the min and max. Writes a readable table
 runs, seconds (median), ops_per_s (+ _min, _max) and, where they apply, p50_us, p99_us, speedup
 (each + _min, _max) and peak_mb (the highest of the runs). Same scenarios, sizes and JSON shape as
 `ActorPool.Node bench`.
+
+Scenarios, in the order they run: map-squares, apply-async, apply-latency, cpu-bound, imap-stream, map-records
+(pool.map over frozen dataclass records, each pickled to a worker and a new record pickled back) and async-io
+(pool.map over calls that each wait 10 ms, one blocked process per call).
 """
 import argparse
 import gc
@@ -20,6 +24,7 @@ import statistics
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from multiprocessing import Pool
 
 ENGINE = "python-multiprocessing"
@@ -38,7 +43,7 @@ def spin(rounds):
     return x
 
 
-def calibrate(milliseconds):
+def calibrate_rounds(milliseconds):
     """Rounds of `spin` that take about `milliseconds` ms on one core of this machine."""
     rounds = 1
     while True:
@@ -48,6 +53,33 @@ def calibrate(milliseconds):
         if elapsed >= 50:
             return max(1, int(rounds * milliseconds / elapsed))
         rounds *= 2
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One sensor reading, the input record of map-records."""
+    id: int
+    sensor: str
+    value: float
+    at: int
+
+
+@dataclass(frozen=True, slots=True)
+class Calibrated:
+    """A calibrated reading, the output record of map-records."""
+    id: int
+    value: float
+
+
+def calibrate(r: Reading) -> Calibrated:
+    # map-records' function: a little arithmetic, so the scenario measures moving records, not the work on them.
+    return Calibrated(r.id, r.value * 1.5 + 2.0)
+
+
+def wait_io(ms: int) -> int:
+    # async-io's function: a stand-in for I/O. A Pool process can only block on it, so each call holds a process.
+    time.sleep(ms / 1000)
+    return ms
 
 
 def rss_mb():
@@ -140,6 +172,8 @@ def run(quick, repeats):
     n_latency = 1_000 if quick else 10_000
     n_cpu, cpu_ms = (16, 20) if quick else (64, 20)
     n_stream = 500_000 if quick else 10_000_000
+    n_records = 100_000 if quick else 1_000_000
+    n_io, io_ms = (200, 10) if quick else (1_000, 10)
     rows = []
     with Pool() as pool:
         pool.map(square, range(1000))  # warm-up: workers started and imported
@@ -184,7 +218,7 @@ def run(quick, repeats):
             return {"seconds": seconds, "p50_us": latencies[len(latencies) // 2], "p99_us": latencies[int(len(latencies) * 0.99) - 1]}
         rows.append(result("apply-latency", n_latency, repeat(repeats, apply_latency)))
 
-        rounds = calibrate(cpu_ms)
+        rounds = calibrate_rounds(cpu_ms)
 
         def sequential_cpu():
             start = time.perf_counter()
@@ -218,6 +252,34 @@ def run(quick, repeats):
             return {"seconds": seconds, "peak_mb": sampler.peak}
         imap_stream(max(10_000, n_stream // 100))
         rows.append(result("imap-stream", n_stream, repeat(repeats, imap_stream_timed)))
+
+        # Built before the clock starts, so the runs time pickling the records to the workers and back, not making them.
+        readings = [Reading(i, f"s{i % 16}", i * 0.5, 1_700_000_000 + i) for i in range(n_records)]
+
+        def map_records():
+            """pool.map of `calibrate` over frozen dataclass records, with map-squares' (default) chunksize."""
+            start = time.perf_counter()
+            out = pool.map(calibrate, readings)
+            seconds = time.perf_counter() - start
+            assert len(out) == n_records
+            assert out[-1].value == (n_records - 1) * 0.5 * 1.5 + 2.0
+            return {"seconds": seconds}
+        pool.map(calibrate, readings[:max(1000, n_records // 100)])
+        rows.append(result("map-records", n_records, repeat(repeats, map_records)))
+        del readings
+
+        def async_io():
+            """pool.map of `wait_io` (a 10 ms sleep) with chunksize=1: every call blocks one process while it waits.
+
+            The C# side awaits `Task.Delay` instead, so a worker has many calls in flight at once; with P processes
+            Python needs about n * 10 ms / P (a floor the C# side is not held to)."""
+            start = time.perf_counter()
+            out = pool.map(wait_io, [io_ms] * n_io, chunksize=1)
+            seconds = time.perf_counter() - start
+            assert sum(out) == n_io * io_ms
+            return {"seconds": seconds}
+        pool.map(wait_io, [io_ms] * (os.cpu_count() or 1), chunksize=1)
+        rows.append(result("async-io", n_io, repeat(repeats, async_io)))
     return rows
 
 

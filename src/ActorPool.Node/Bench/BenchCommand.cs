@@ -31,7 +31,7 @@ internal static class BenchCommand
             DefaultValueFactory = _ => DefaultRepeats,
         };
         repeats.Validate(1, "timed runs per scenario");
-        var command = new Command("bench", "Measure ActorPool against sequential code, PLINQ, Parallel.For and bare Akka.NET round trips on five scenarios, in one run.")
+        var command = new Command("bench", "Measure ActorPool against sequential code, PLINQ, Parallel.For and bare Akka.NET round trips on seven scenarios, in one run.")
         {
             seeds, quick, json, noCluster, repeats,
         };
@@ -57,7 +57,7 @@ internal static class BenchCommand
             Console.WriteLine(Row(result));
         }
 
-        Func<string, Pool?, BenchResult>[] all = [scenarios.ImapStream, scenarios.MapSquares, scenarios.ApplyAsync, scenarios.ApplyLatency, scenarios.CpuBound];
+        Func<string, Pool?, BenchResult>[] all = [scenarios.ImapStream, scenarios.MapSquares, scenarios.MapRecords, scenarios.ApplyAsync, scenarios.ApplyLatency, scenarios.CpuBound];
         foreach (var engine in new[] { Scenarios.Sequential, Scenarios.Plinq, Scenarios.ParallelFor })
         {
             foreach (var scenario in all)
@@ -76,6 +76,8 @@ internal static class BenchCommand
                 Record(scenario(Local, pool));
             }
 
+            Record(scenarios.AsyncIo(Local, pool));
+
             AkkaFloor.InProcess(scenarios, pool.System, Record);
         }
 
@@ -86,6 +88,8 @@ internal static class BenchCommand
             {
                 Record(scenario(ClusterEngine, cluster.Pool));
             }
+
+            Record(scenarios.AsyncIo(ClusterEngine, cluster.Pool));
 
             AkkaFloor.Remote(scenarios, cluster.Pool.System, cluster.WorkerNode, Record);
         }

@@ -4,14 +4,14 @@ using ActorPool.Node.Hosting;
 namespace ActorPool.Node.Bench;
 
 /// <summary>How big each scenario is: the full sizes the issue names, or --quick ones for a smoke run.</summary>
-internal sealed record BenchSizes(int Map, int Async, int Latency, int CpuTasks, int CpuMilliseconds, long Stream)
+internal sealed record BenchSizes(int Map, int Async, int Latency, int CpuTasks, int CpuMilliseconds, long Stream, int Records, int AsyncIo)
 {
-    public static readonly BenchSizes Full = new(1_000_000, 100_000, 10_000, 64, 20, 10_000_000);
-    public static readonly BenchSizes Quick = new(100_000, 10_000, 1_000, 16, 20, 500_000);
+    public static readonly BenchSizes Full = new(1_000_000, 100_000, 10_000, 64, 20, 10_000_000, 1_000_000, 1_000);
+    public static readonly BenchSizes Quick = new(100_000, 10_000, 1_000, 16, 20, 500_000, 100_000, 200);
 }
 
 /// <summary>
-/// The five scenarios, each run on one engine: a warm-up, then <paramref name="repeats"/> timed runs summarized
+/// The scenarios, each run on one engine: a warm-up, then <paramref name="repeats"/> timed runs summarized
 /// by <see cref="BenchResult.FromRuns"/> (median, min, max). Baseline engines run the same functions
 /// (<see cref="SampleFunctions"/>) in-process; pool engines run them through a <see cref="Pool"/>; the
 /// <c>akka-floor-*</c> engines run apply-async and apply-latency as bare <c>Ask</c>s (see <see cref="AkkaFloor"/>).
@@ -47,6 +47,51 @@ internal sealed class Scenarios(BenchSizes sizes, int repeats)
             var output = Run(input);
             var seconds = clock.Elapsed.TotalSeconds;
             Check(output.Length == input.Length && output[^1] == input[^1] * input[^1], engine, "map-squares");
+            return new Measurement(seconds);
+        });
+    }
+
+    /// <summary>map-records: n small records (<see cref="Reading"/>) mapped to records through Map, in order.</summary>
+    public BenchResult MapRecords(string engine, Pool? pool)
+    {
+        static Calibrated Calibrate(Reading reading) => SampleFunctions.Calibrate(reading);
+        Calibrated[] Run(Reading[] items) => engine switch
+        {
+            Sequential => items.Select(Calibrate).ToArray(),
+            Plinq => items.AsParallel().AsOrdered().Select(Calibrate).ToArray(),
+            ParallelFor => ParallelMap(items, Calibrate),
+            _ => (Calibrated[])pool!.Map(SampleFunctions.Calibrate, items),
+        };
+
+        Reading[] Readings(int n) => Enumerable.Range(0, n).Select(i => new Reading(i, $"s{i % 16}", i * 0.5, 1_700_000_000L + i)).ToArray();
+        Run(Readings(Math.Max(1_000, sizes.Records / 100)));
+        var input = Readings(sizes.Records);
+        return Repeat("map-records", engine, input.Length, () =>
+        {
+            var clock = Stopwatch.StartNew();
+            var output = Run(input);
+            var seconds = clock.Elapsed.TotalSeconds;
+            Check(output.Length == input.Length && output[^1] == new Calibrated(input.Length - 1, (input.Length - 1) * 0.5 * 1.5 + 2.0), engine, "map-records");
+            return new Measurement(seconds);
+        });
+    }
+
+    /// <summary>
+    /// async-io: n calls of an async function that awaits 10 ms (<see cref="SampleFunctions.WaitIo"/>), through Map.
+    /// Pool engines only: a worker awaits many such calls at once, where a process of Python's pool sleeps through one.
+    /// </summary>
+    public BenchResult AsyncIo(string engine, Pool pool)
+    {
+        const int Milliseconds = 10;
+        long Run(int n) => pool.Map(SampleFunctions.WaitIo, Enumerable.Repeat(Milliseconds, n)).Sum(x => (long)x);
+
+        Run(Math.Max(10, sizes.AsyncIo / 10));
+        return Repeat("async-io", engine, sizes.AsyncIo, () =>
+        {
+            var clock = Stopwatch.StartNew();
+            var total = Run(sizes.AsyncIo);
+            var seconds = clock.Elapsed.TotalSeconds;
+            Check(total == (long)sizes.AsyncIo * Milliseconds, engine, "async-io");
             return new Measurement(seconds);
         });
     }
@@ -333,6 +378,13 @@ internal sealed class Scenarios(BenchSizes sizes, int repeats)
 
             rounds *= 2;
         }
+    }
+
+    private static TResult[] ParallelMap<T, TResult>(T[] items, Func<T, TResult> function)
+    {
+        var results = new TResult[items.Length];
+        Parallel.For(0, items.Length, i => results[i] = function(items[i]));
+        return results;
     }
 
     private static long[] ParallelSquares(long[] items)

@@ -10,7 +10,9 @@ namespace ActorPool.Node.Commands;
 
 /// <summary>
 /// <c>map</c>: submits one map to the cluster and writes the results, one per line and in input order, to stdout.
-/// Items come one per line from stdin (comma-separated for functions of several parameters) or from --range.
+/// Items come one per line from stdin (comma-separated for functions of several parameters; a JSON value, or a
+/// JSON array of the arguments, where a parameter is of a complex type) or from --range. Complex results are written
+/// as one JSON value per line.
 /// </summary>
 internal static class MapCommand
 {
@@ -72,7 +74,7 @@ internal static class MapCommand
             CommonOptions.LoadFunctions(request.Functions);
             function = PoolFunctions.List().FirstOrDefault(f => f.Name == request.Function)
                 ?? throw new ArgumentException($"Unknown function '{request.Function}'. 'ActorPool.Node functions' lists them; load yours with --functions my.dll.");
-            items = request.Range is { } range ? Range(range) : Lines(Console.In, function.ParameterTypes.Count);
+            items = request.Range is { } range ? Range(range) : Lines(Console.In, function.ParameterTypes);
         }
         catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or BadImageFormatException)
         {
@@ -107,7 +109,7 @@ internal static class MapCommand
                 Console.Error.WriteLine($"map: running {function.Signature} on the cluster");
                 await foreach (var value in pool.Imap(function.Name, items, request.ChunkSize, cancellationToken).ConfigureAwait(false))
                 {
-                    await output.WriteLineAsync(Convert.ToString(value, CultureInfo.InvariantCulture)).ConfigureAwait(false);
+                    await output.WriteLineAsync(JsonValues.Line(value)).ConfigureAwait(false);
                     if (++count % 100_000 == 0)
                     {
                         Console.Error.WriteLine($"map: {count:N0} results");
@@ -188,18 +190,16 @@ internal static class MapCommand
         }
     }
 
-    private static IEnumerable<object?> Lines(TextReader input, int parameters)
+    private static IEnumerable<object?> Lines(TextReader input, IReadOnlyList<Type> parameters)
     {
+        var number = 0;
         while (input.ReadLine() is { } line)
         {
-            if (string.IsNullOrWhiteSpace(line))
+            number++;
+            if (!string.IsNullOrWhiteSpace(line))
             {
-                continue;
+                yield return JsonValues.Item(line, parameters, number);
             }
-
-            yield return parameters > 1
-                ? line.Split(',', StringSplitOptions.TrimEntries).Cast<object?>().ToArray()
-                : line.Trim();
         }
     }
 

@@ -76,4 +76,32 @@ public static class SampleFunctions
     /// <returns><c>x@node worker</c>.</returns>
     [PoolFunction("where")]
     public static string Where(int x) => $"{x}@{WorkerContext.Current.Node} {WorkerContext.Current.WorkerId}";
+
+    /// <summary><c>calibrate</c>: a small record in, a small record out, for the <c>map-records</c> benchmark.</summary>
+    /// <param name="reading">A sensor reading.</param>
+    /// <returns>Its value, calibrated.</returns>
+    [PoolFunction("calibrate")]
+    public static Calibrated Calibrate(Reading reading) => new(reading.Id, reading.Value * 1.5 + 2.0);
+
+    /// <summary><c>wait-io</c>: waits <paramref name="milliseconds"/> without holding a thread, standing in for a network call.</summary>
+    /// <param name="milliseconds">How long to wait.</param>
+    /// <returns><paramref name="milliseconds"/>.</returns>
+    [PoolFunction("wait-io")]
+    public static async Task<int> WaitIo(int milliseconds)
+    {
+        await Task.Delay(milliseconds).ConfigureAwait(false);
+        return milliseconds;
+    }
 }
+
+/// <summary>A sensor reading: the record <c>map-records</c> maps.</summary>
+/// <param name="Id">Its number.</param>
+/// <param name="Sensor">Which sensor.</param>
+/// <param name="Value">What it read.</param>
+/// <param name="At">When, in Unix seconds.</param>
+public sealed record Reading(int Id, string Sensor, double Value, long At);
+
+/// <summary>A calibrated reading.</summary>
+/// <param name="Id">The reading's number.</param>
+/// <param name="Value">Its calibrated value.</param>
+public sealed record Calibrated(int Id, double Value);

@@ -50,4 +50,55 @@ public sealed class UserFunctionsEndToEndSpec(ITestOutputHelper output)
         Expect.ExitCode(1, await map.WaitForExitAsync(Bound), map);
         Expect.StderrLine(map, "Pool function 'cube' is not registered on node akka.tcp://actorpool@127.0.0.1:");
     }
+
+    [Fact]
+    public async Task User_types_cross_three_real_nodes_as_JSON_lines_and_async_functions_are_awaited_there()
+    {
+        using var cluster = await TestCluster.StartAsync("user-types", 3, output, "--functions", Assembly);
+        string[] Map(string function) => ["map", "--function", $"ActorPool.UserFunctions.Orders.{function}", "--seeds", cluster.Seeds, "--functions", Assembly, "--chunk-size", "1"];
+
+        // DESIGN.md's Order/Total example: property names in any case, decimals exact, one JSON value per line out.
+        using var sum = NodeProcess.Start("map Sum", Map("Sum"),
+            "{\"id\": 1, \"customer\": \"ada\", \"amount\": 2.5, \"tags\": [\"x\"]}\n{\"ID\": 2, \"Customer\": \"bob\", \"Amount\": 10.10, \"Tags\": []}\n");
+        // A class with init properties holding an enum, offsets, a nullable, nested records, a list, a dictionary, a set and an array of structs.
+        using var forward = NodeProcess.Start("map Forward", Map("Forward"),
+            "{\"id\": 7, \"shipping\": \"standard\", \"sentAt\": \"2026-11-25T10:00:00+02:00\", \"arrivedAt\": null, "
+            + "\"orders\": [{\"id\": 1, \"customer\": \"ada\", \"amount\": 4, \"tags\": []}], \"counts\": {\"k\": 3}, \"stops\": [\"a\"], \"route\": [{\"x\": 1, \"y\": 2}]}\n");
+        // Several parameters with a complex one: a JSON array of the arguments. A nullable struct and an enum by name.
+        using var distance = NodeProcess.Start("map Distance", Map("Distance"), "[{\"x\": 3, \"y\": 4}, \"Express\"]\n[null, \"Standard\"]\n");
+        // Async functions, a Task<int> and a ValueTask<Total> taking a CancellationToken, awaited on the nodes.
+        using var fetch = NodeProcess.Start("map Fetch", Map("Fetch"), "1\n2\n3\n");
+        using var wait = NodeProcess.Start("map Wait", Map("Wait"), "4,20\n5,10\n");
+        // A function whose parameter could hold anything: refused by name before anything is sent.
+        using var open = NodeProcess.Start("map Open", Map("Open"), "{\"id\": 1, \"payload\": 2}\n");
+
+        foreach (var process in new[] { sum, forward, distance, fetch, wait })
+        {
+            Expect.ExitCode(0, await process.WaitForExitAsync(Bound), process);
+        }
+
+        Expect.Stdout(["{\"id\":1,\"amount\":2.5}", "{\"id\":2,\"amount\":10.10}"], sum);
+        Expect.Stdout(["{\"id\":8,\"shipping\":\"Express\",\"sentAt\":\"2026-11-26T10:00:00+02:00\",\"arrivedAt\":null,"
+            + "\"orders\":[{\"id\":1,\"customer\":\"ada\",\"amount\":4,\"tags\":[]},{\"id\":1,\"customer\":\"next\",\"amount\":4,\"tags\":[\"forwarded\"]}],"
+            + "\"counts\":{\"k\":3,\"forwarded\":1},\"stops\":[\"a\",\"hub\"],\"route\":[{\"x\":1,\"y\":2},{\"x\":1,\"y\":-1}]}"], forward);
+        Expect.Stdout(["10", "null"], distance);
+        Expect.Stdout(["1", "2", "3"], fetch);
+        Expect.Stdout(["{\"id\":4,\"amount\":20}", "{\"id\":5,\"amount\":10}"], wait);
+        Expect.ExitCode(1, await open.WaitForExitAsync(Bound), open);
+        Expect.StderrLine(open, "map failed after 0 results: 'ActorPool.UserFunctions.Orders.Open' cannot run on another node: parameter 1: Envelope.Payload is Object");
+    }
+
+    [Fact]
+    public async Task Functions_prints_the_JSON_shape_of_complex_types_and_what_cannot_cross()
+    {
+        using var functions = NodeProcess.Start("functions", ["functions", "--functions", Assembly]);
+
+        Expect.ExitCode(0, await functions.WaitForExitAsync(Bound), functions);
+        Expect.StdoutInOrder([
+            "ActorPool.UserFunctions.Orders.Sum\tTotal Sum(Order o)",
+            "\tin:  {\"id\": number, \"customer\": string, \"amount\": decimal, \"tags\": [string]}",
+            "\tout: {\"id\": number, \"amount\": decimal}",
+        ], functions);
+        Assert.Contains(functions.Stdout, line => line.StartsWith("\tcannot cross to another node (runs in-process only): parameter 1: Envelope.Payload is Object", StringComparison.Ordinal));
+    }
 }
