@@ -63,6 +63,15 @@ internal static class NodeCommand
             return 1;
         }
 
+        if (seeds.Length > 0 && seeds.All(seed => string.Equals(seed.TrimEnd('/'), node.Address, StringComparison.Ordinal)))
+        {
+            // Akka's first seed forms a new cluster when it cannot reach the other seeds; with no other seed listed it
+            // never asks, so after a restart it would silently form an island that later nodes and clients join.
+            Console.Error.WriteLine(
+                $"WARNING: {node.Address} is the only seed node. Restarted after a crash it will form a new cluster of its own instead of rejoining this one. "
+                + "Give every node the same list of two or more seeds: --seeds <this node>,<another node>,…");
+        }
+
         using var signals = Shutdown.OnSignals(node.System);
         node.System.ActorOf(Props.Create<MembershipLogger>(), "membership");
         Console.Error.WriteLine(

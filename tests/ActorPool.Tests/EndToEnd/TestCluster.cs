@@ -6,7 +6,8 @@ namespace ActorPool.Tests.EndToEnd;
 
 /// <summary>
 /// A cluster of real <c>ActorPool.Node node</c> processes on 127.0.0.1, on ports found free at test time. The first
-/// node is the only seed and forms the cluster. Disposing the cluster kills every node still running.
+/// node forms the cluster: it is the only seed, or (<see cref="StartEverySeedAsync"/>) the first of a list naming
+/// every node, as the README shows. Disposing the cluster kills every node still running.
 /// </summary>
 internal sealed class TestCluster : IDisposable
 {
@@ -15,11 +16,14 @@ internal sealed class TestCluster : IDisposable
 
     private readonly List<NodeProcess> _nodes = [];
 
-    private TestCluster(string name, int[] ports)
+    private readonly bool _everySeed;
+
+    private TestCluster(string name, int[] ports, bool everySeed = false)
     {
         Name = name;
         Addresses = ports.Select(Address).ToArray();
         Ports = ports;
+        _everySeed = everySeed;
     }
 
     /// <summary>Names the nodes in failure messages.</summary>
@@ -34,8 +38,8 @@ internal sealed class TestCluster : IDisposable
     /// <summary>The nodes' addresses (<c>akka.tcp://actorpool@127.0.0.1:PORT</c>), in <see cref="Nodes"/> order.</summary>
     public IReadOnlyList<string> Addresses { get; }
 
-    /// <summary>The value of <c>--seeds</c>: the first node, which lists itself first and so forms the cluster.</summary>
-    public string Seeds => Addresses[0];
+    /// <summary>The value of <c>--seeds</c>: the first node (which lists itself first and so forms the cluster), or every node.</summary>
+    public string Seeds => _everySeed ? string.Join(",", Addresses) : Addresses[0];
 
     /// <summary>A node's address on 127.0.0.1.</summary>
     public static string Address(int port) => $"akka.tcp://actorpool@127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
@@ -45,10 +49,26 @@ internal sealed class TestCluster : IDisposable
     /// The seed starts first: a node that asks a seed not yet listening retries only after ~10 s, so the others are
     /// started together once the seed is up.
     /// </summary>
-    public static async Task<TestCluster> StartAsync(string name, int size, ITestOutputHelper? log = null, params string[] nodeOptions)
+    public static Task<TestCluster> StartAsync(string name, int size, ITestOutputHelper? log = null, params string[] nodeOptions) =>
+        StartAsync(new TestCluster(name, FreePorts.Take(size)), log, nodeOptions);
+
+    /// <summary>As <see cref="StartAsync(string, int, ITestOutputHelper?, string[])"/>, every node given the same list of every node as seeds.</summary>
+    public static Task<TestCluster> StartEverySeedAsync(string name, int size, ITestOutputHelper? log = null, params string[] nodeOptions) =>
+        StartAsync(new TestCluster(name, FreePorts.Take(size), everySeed: true), log, nodeOptions);
+
+    /// <summary>Kills node <paramref name="index"/> (SIGKILL) and starts it again with the same command; returns the new process.</summary>
+    public NodeProcess Restart(int index, params string[] nodeOptions)
     {
-        var clock = Stopwatch.StartNew();
-        var cluster = new TestCluster(name, FreePorts.Take(size));
+        _nodes[index].Kill();
+        var restarted = NodeProcess.Start($"{Name}-node{index}-restarted",
+            ["node", "--port", Ports[index].ToString(CultureInfo.InvariantCulture), "--seeds", Seeds, .. nodeOptions]);
+        _nodes.Add(restarted);
+        return restarted;
+    }
+
+    private static async Task<TestCluster> StartAsync(TestCluster cluster, ITestOutputHelper? log, string[] nodeOptions)
+    {
+        var (clock, name, size) = (Stopwatch.StartNew(), cluster.Name, cluster.Ports.Count);
         try
         {
             cluster.StartNode(0, nodeOptions);
@@ -107,7 +127,8 @@ internal sealed class TestCluster : IDisposable
         Parallel.ForEach(_nodes, node => node.Dispose());
     }
 
-    private static Task<string> WaitUpAsync(NodeProcess node, string address) =>
+    /// <summary>Waits until <paramref name="node"/> logs that it is up at <paramref name="address"/>.</summary>
+    public static Task<string> WaitUpAsync(NodeProcess node, string address) =>
         node.WaitForStderrAsync(line => line.StartsWith($"node up: {address} ", StringComparison.Ordinal), UpBound, $"'node up: {address}'");
 
     private void StartNode(int index, string[] nodeOptions) =>
