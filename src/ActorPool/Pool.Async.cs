@@ -5,8 +5,9 @@ namespace ActorPool;
 /// <summary>
 /// Async functions: a delegate returning <see cref="Task{TResult}"/> is awaited on the worker, never handed back as a
 /// task, and one worker keeps many such calls in flight (<c>actorpool.async-calls-per-worker</c>), so I/O-bound work
-/// overlaps. A <see cref="CancellationToken"/> parameter receives the call's token: it is cancelled when the call is
-/// cancelled or times out, or the pool terminates. The typed methods take delegates returning <see cref="Task{TResult}"/>
+/// overlaps. A <see cref="CancellationToken"/> parameter receives the call's token: for an async function it is
+/// cancelled when the call is cancelled or times out, or the pool terminates. (A synchronous function holds its worker's
+/// thread while it runs, so nothing can reach it then: its token is cancelled only when its worker stops.) The typed methods take delegates returning <see cref="Task{TResult}"/>
 /// (as <see cref="Task.Run{TResult}(Func{Task{TResult}})"/> does: a second set for <see cref="ValueTask{TResult}"/> would
 /// make every async lambda ambiguous); a registered function returning <see cref="ValueTask{TResult}"/> is awaited
 /// when called by name (the <see cref="ActorPool.Map"/> message, <see cref="Imap(string, IEnumerable{object?}, int, CancellationToken)"/>).

@@ -27,6 +27,7 @@ public sealed class WorkerContext
     private Dictionary<object, object?>? _locals;
 
     private readonly Lock _lock = new();
+    private bool _retired;
 
     /// <summary>The value of a <see cref="WorkerLocal{T}"/> in this incarnation, made by <paramref name="create"/> on first use.</summary>
     internal object? Local(object key, Func<object, object?> create)
@@ -34,6 +35,12 @@ public sealed class WorkerContext
         // Async calls of one worker may run at once on pool threads: one lock keeps "once per incarnation" true.
         lock (_lock)
         {
+            if (_retired)
+            {
+                // A value made now would never be disposed: nothing of a retired incarnation may still run.
+                throw new InvalidOperationException($"Worker incarnation {WorkerId} has been replaced; its WorkerLocal values are gone.");
+            }
+
             _locals ??= [];
             if (!_locals.TryGetValue(key, out var value))
             {
@@ -52,7 +59,7 @@ public sealed class WorkerContext
         Dictionary<object, object?>? locals;
         lock (_lock)
         {
-            (locals, _locals) = (_locals, null);
+            (locals, _locals, _retired) = (_locals, null, true);
         }
 
         foreach (var value in locals?.Values ?? Enumerable.Empty<object?>())

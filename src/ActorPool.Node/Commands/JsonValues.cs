@@ -15,6 +15,7 @@ internal static class JsonValues
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         IncludeFields = true,
+        NumberHandling = JsonNumberHandling.AllowReadingFromString | JsonNumberHandling.AllowNamedFloatingPointLiterals,
         Converters = { new JsonStringEnumConverter() },
     };
 
@@ -23,11 +24,12 @@ internal static class JsonValues
         typeof(string), typeof(decimal), typeof(DateTime), typeof(DateTimeOffset), typeof(Guid), typeof(TimeSpan), typeof(DateOnly), typeof(TimeOnly),
     ];
 
-    /// <summary>Written and read as plain text: primitives, strings, enums, dates (and nullable ones).</summary>
+    /// <summary>Written and read as plain text: primitives, strings, enums, dates (and nullable ones), and value tuples of these, as <c>(1, a)</c>.</summary>
     public static bool IsPlain(Type type)
     {
         var underlying = Nullable.GetUnderlyingType(type) ?? type;
-        return underlying.IsPrimitive || underlying.IsEnum || PlainTypes.Contains(underlying);
+        return underlying.IsPrimitive || underlying.IsEnum || PlainTypes.Contains(underlying)
+            || underlying.IsGenericType && underlying.FullName!.StartsWith("System.ValueTuple`", StringComparison.Ordinal) && underlying.GetGenericArguments().All(IsPlain);
     }
 
     /// <summary>

@@ -10,7 +10,7 @@ namespace ActorPool.Internal;
 /// typed arrays so a map over ints never boxes an item. A function returning <see cref="Task"/>,
 /// <see cref="Task{TResult}"/> or <see cref="ValueTask{TResult}"/> is async: <c>TResult</c> is what it awaits to,
 /// and its calls run through <see cref="RunAsync"/>. A <see cref="CancellationToken"/> parameter is not an
-/// argument: it receives the call's token.
+/// argument: it receives the token the worker passes (the call's, for async functions; the worker's, for others).
 /// </summary>
 internal abstract class FunctionInvoker
 {
@@ -58,8 +58,8 @@ internal abstract class FunctionInvoker
     /// <summary>Runs every item as a call of its own: a failing item leaves its value at default and is reported.</summary>
     public abstract (Array Values, List<(int Index, Exception Failure)> Failures) RunEach(Array items, CancellationToken cancellationToken = default);
 
-    /// <summary><see cref="RunEach"/> for an async function, at most <paramref name="gate"/>'s count of calls running at a time.</summary>
-    public abstract Task<(Array Values, List<(int Index, Exception Failure)> Failures)> RunEachAsync(Array items, SemaphoreSlim gate, CancellationToken cancellationToken);
+    /// <summary><see cref="RunEach"/> for an async function, at most <paramref name="gate"/>'s count of calls running at a time; item i gets <paramref name="tokens"/>[i].</summary>
+    public abstract Task<(Array Values, List<(int Index, Exception Failure)> Failures)> RunEachAsync(Array items, SemaphoreSlim gate, CancellationToken[] tokens);
 
     /// <summary>Converts loosely typed items (boxed values, tuples, object arrays, strings) to this function's argument array.</summary>
     public abstract Array ToArguments(IReadOnlyList<object?> items);
@@ -74,6 +74,12 @@ internal abstract class FunctionInvoker
         {
             throw new PoolFunctionException(name,
                 $"Pool function '{name}' must be a static, non-generic method with 0 to 3 parameters passed by value (and at most one CancellationToken).");
+        }
+
+        if (method.ReturnType == typeof(void) && method.GetCustomAttribute<System.Runtime.CompilerServices.AsyncStateMachineAttribute>() is not null)
+        {
+            // Nothing could await it, and an exception it throws would crash the process.
+            throw new PoolFunctionException(name, $"Pool function '{name}' is async void: return Task (or Task<T>) so the worker can await it.");
         }
 
         var parameterTypes = data.Select(p => p.ParameterType).ToArray();
@@ -238,10 +244,10 @@ internal sealed class FunctionInvoker<TArg, TResult> : FunctionInvoker
         return (results, failures);
     }
 
-    public override async Task<(Array Values, List<(int Index, Exception Failure)> Failures)> RunEachAsync(Array items, SemaphoreSlim gate, CancellationToken cancellationToken)
+    public override async Task<(Array Values, List<(int Index, Exception Failure)> Failures)> RunEachAsync(Array items, SemaphoreSlim gate, CancellationToken[] tokens)
     {
         var arguments = items as TArg[] ?? ConvertAll(items, 0, items.Length, out _);
-        var calls = arguments.Select(argument => Call(argument, gate, cancellationToken)).ToArray();
+        var calls = arguments.Select((argument, i) => Call(argument, gate, tokens[i])).ToArray();
         await ((Task)Task.WhenAll(calls)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         var results = new TResult[arguments.Length];
         var failures = new List<(int, Exception)>();

@@ -12,6 +12,7 @@ internal static class FunctionRegistry
 {
     private static readonly ConcurrentDictionary<string, FunctionInvoker> Functions = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<string, string> Conflicts = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, string> Invalid = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<Assembly, bool> Scanned = new();
     private static readonly string OwnAssemblyName = typeof(FunctionRegistry).Assembly.GetName().Name!;
 
@@ -36,6 +37,11 @@ internal static class FunctionRegistry
         if (Conflicts.TryGetValue(name, out var conflict))
         {
             throw new PoolFunctionException(name, $"Pool function '{name}' is ambiguous on node {node}: {conflict}. Give one of them another name with [PoolFunction(\"...\")].");
+        }
+
+        if (Invalid.TryGetValue(name, out var invalid))
+        {
+            throw new PoolFunctionException(name, invalid);
         }
 
         return Functions.TryGetValue(name, out var function)
@@ -71,7 +77,15 @@ internal static class FunctionRegistry
                 var attribute = method.GetCustomAttribute<PoolFunctionAttribute>();
                 if (attribute is not null)
                 {
-                    Register(WireName(method, attribute), method);
+                    try
+                    {
+                        Register(WireName(method, attribute), method);
+                    }
+                    catch (PoolFunctionException ex)
+                    {
+                        // One malformed function must not keep the rest of its assembly off the allow-list; calling it says why.
+                        Invalid[ex.Function] = ex.Message;
+                    }
                 }
             }
         }
@@ -81,10 +95,14 @@ internal static class FunctionRegistry
     {
         var invoker = FunctionInvoker.FromMethod(name, method);
         var existing = Functions.GetOrAdd(name, invoker);
-        // Its parameter, argument pack and result types may now cross: the roots of the type allow-list.
-        foreach (var type in invoker.ParameterTypes.Append(invoker.ArgumentType).Append(invoker.ResultType))
+        // Its parameter, argument pack and result types may now cross: the roots of the type allow-list. Not those of a
+        // function that cannot cross: they may reach types (a FileInfo member) no node should ever build from the wire.
+        if (ReferenceEquals(existing, invoker) && invoker.WireProblem is null)
         {
-            TypeAllowList.Registered.Include(type);
+            foreach (var type in invoker.ParameterTypes.Append(invoker.ArgumentType).Append(invoker.ResultType))
+            {
+                TypeAllowList.Registered.Include(type);
+            }
         }
 
         if (!ReferenceEquals(existing, invoker) && existing.Signature != invoker.Signature)

@@ -15,6 +15,9 @@ namespace ActorPool.Serialization;
 /// </summary>
 internal sealed class PayloadCodec
 {
+    /// <summary>How deep tagged values may nest (arrays of arrays, tuples of arrays): far beyond real data, far below the stack's limit.</summary>
+    private const int MaxDepth = 64;
+
     /// <summary>The most values a value tuple may hold on the wire (ValueTuple's eighth slot nests another tuple).</summary>
     private const int MaxTupleLength = 7;
 
@@ -154,8 +157,16 @@ internal sealed class PayloadCodec
     }
 
     /// <summary>Reads one value; throws <see cref="InvalidDataException"/> for anything malformed or not on the allow-list.</summary>
-    public object? Read(BinaryReader reader)
+    public object? Read(BinaryReader reader) => Read(reader, 0);
+
+    private object? Read(BinaryReader reader, int depth)
     {
+        if (depth > MaxDepth)
+        {
+            // Arrays in arrays in arrays: a few bytes each, so a crafted message could otherwise overflow the stack.
+            throw new InvalidDataException($"A value nests more than {MaxDepth} levels deep.");
+        }
+
         var tag = reader.ReadByte();
         switch ((Tag)tag)
         {
@@ -187,7 +198,7 @@ internal sealed class PayloadCodec
                     var values = new object?[members.Length];
                     for (var i = 0; i < values.Length; i++)
                     {
-                        values[i] = Fit(Read(reader), members[i]);
+                        values[i] = Fit(Read(reader, depth + 1), members[i]);
                     }
 
                     return Activator.CreateInstance(type, values)!;
@@ -198,7 +209,7 @@ internal sealed class PayloadCodec
                     var values = new object?[ReadCount(reader, 1)];
                     for (var i = 0; i < values.Length; i++)
                     {
-                        values[i] = Read(reader);
+                        values[i] = Read(reader, depth + 1);
                     }
 
                     return values;
@@ -210,7 +221,7 @@ internal sealed class PayloadCodec
                     var values = Array.CreateInstance(element, ReadCount(reader, 1));
                     for (var i = 0; i < values.Length; i++)
                     {
-                        values.SetValue(Fit(Read(reader), element), i);
+                        values.SetValue(Fit(Read(reader, depth + 1), element), i);
                     }
 
                     return values;

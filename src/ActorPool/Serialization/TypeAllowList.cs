@@ -33,18 +33,24 @@ internal sealed class TypeAllowList
     /// <summary>Allows <paramref name="root"/> and every type it is built of.</summary>
     public void Include(Type root)
     {
-        // One walk at a time: a type is listed before its parts are, so a concurrent walk that found it listed would
-        // skip parts the first had not reached yet.
         lock (_including)
         {
-            Allow(root);
+            // Parts are published before what they make up, so a reader that finds a type allowed finds its members too.
+            var closure = new List<Type>();
+            Walk(root, new HashSet<Type>(), closure);
+            foreach (var type in closure)
+            {
+                _allowed.TryAdd(NameOf(type), type);
+            }
         }
     }
 
     /// <summary>Whether values of <paramref name="type"/> may be named on the wire.</summary>
     public bool IsAllowed(Type type) =>
+        // By name and identity: another type of the same full name (another assembly's) is not this one.
+        _allowed.TryGetValue(NameOf(type), out var allowed) && allowed == type
         // An array of an allowed type is allowed: MessagePack asks for the array types it writes, signatures need not name them.
-        _allowed.ContainsKey(NameOf(type)) || type.IsArray && type.GetArrayRank() == 1 && IsAllowed(type.GetElementType()!);
+        || type.IsArray && type.GetArrayRank() == 1 && IsAllowed(type.GetElementType()!);
 
     /// <summary>The allowed type of a wire name; false for anything else.</summary>
     public bool TryResolve(string name, out Type type) => _allowed.TryGetValue(name, out type!);
@@ -52,10 +58,12 @@ internal sealed class TypeAllowList
     /// <summary>The name a type goes by on the wire.</summary>
     public static string NameOf(Type type) => type.FullName ?? type.Name;
 
-    private void Allow(Type type)
+    private void Walk(Type type, HashSet<Type> seen, List<Type> closure)
     {
-        // Types that could hold anything are never named: a reader must know every concrete type from the signatures alone.
-        if (type == typeof(object) || type.IsInterface || type.IsAbstract || type.ContainsGenericParameters || !_allowed.TryAdd(NameOf(type), type))
+        // Types that could hold anything are never named: a reader must know every concrete type from the signatures alone
+        // (a user's interface or abstract class is listed with the concrete types its assembly declares for it).
+        if (type == typeof(object) || type.ContainsGenericParameters || (type.IsInterface || type.IsAbstract) && WireTypes.Problem(type) is not null
+            || _allowed.ContainsKey(NameOf(type)) || !seen.Add(type))
         {
             return;
         }
@@ -63,7 +71,9 @@ internal sealed class TypeAllowList
         // Jagged arrays name their element arrays on the wire (an int[][] is a typed array of System.Int32[]); a record names its members' types.
         foreach (var part in WireTypes.Parts(type))
         {
-            Allow(part);
+            Walk(part, seen, closure);
         }
+
+        closure.Add(type);
     }
 }

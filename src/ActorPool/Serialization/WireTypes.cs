@@ -7,9 +7,10 @@ namespace ActorPool.Serialization;
 /// Which types can cross to another node, and what each is built of. A type crosses when every type reachable
 /// from it does: primitives and a few framework values, enums, nullables, value tuples, one-dimensional arrays,
 /// <c>List</c>/<c>Dictionary</c>/<c>HashSet</c> (and their sorted kin), and user records, classes and structs
-/// through their public properties and fields. Anything whose concrete type a reader could not know from the
-/// declared type alone (<see cref="object"/>, interfaces, abstract classes) is refused: naming the concrete type on
-/// the wire is exactly what lets a payload make a node build a type of its choosing.
+/// through their public properties and fields. A user's own interface or abstract class crosses as one of the
+/// concrete types its assembly declares for it, each on the allow-list. Anything else whose concrete type a reader
+/// could not know from the declared type alone (<see cref="object"/>, framework interfaces) is refused: naming any
+/// type on the wire is exactly what lets a payload make a node build a type of its choosing.
 /// </summary>
 internal static class WireTypes
 {
@@ -49,12 +50,19 @@ internal static class WireTypes
             return [type.GetElementType()!];
         }
 
-        if (type.IsGenericType)
+        if (IsUserType(type) && (type.IsInterface || type.IsAbstract))
         {
-            return type.GetGenericArguments();
+            // A polymorphic member is any of the concrete types its assembly declares for it.
+            return Implementations(type);
         }
 
-        return IsUserType(type) ? Members(type).Select(m => m.Type) : [];
+        if (IsUserType(type))
+        {
+            // A generic user type (Page<T>) is built of its members' types, its type arguments among them.
+            return Members(type).Select(m => m.Type).Concat(type.IsGenericType ? type.GetGenericArguments() : []);
+        }
+
+        return type.IsGenericType ? type.GetGenericArguments() : [];
     }
 
     /// <summary>A readable name for messages: <c>List&lt;Order&gt;</c>, not the CLR's backtick form.</summary>
@@ -86,10 +94,20 @@ internal static class WireTypes
             return null;
         }
 
-        if (type == typeof(object) || type.IsInterface || type.IsAbstract)
+        if (type == typeof(object) || (type.IsInterface || type.IsAbstract) && !IsUserType(type))
         {
             return $"{path} is {TypeName(type)}, which could hold a value of any type. Declare a concrete type (a record, List<T>, T[], Dictionary<K, V>): "
                 + "a node reads only the types it can see in pool function signatures.";
+        }
+
+        if (type.IsInterface || type.IsAbstract)
+        {
+            // Your own interface or abstract class: it crosses as one of its concrete types from the same assembly, named on
+            // the wire and looked up in the allow-list like any other.
+            var concrete = Implementations(type);
+            return concrete.Length == 0
+                ? $"{path} is {TypeName(type)}, and its assembly declares no concrete type of it. Declare the implementations beside it, or a concrete type."
+                : concrete.Select(t => Check(t, $"{path} (as {TypeName(t)})", seen)).FirstOrDefault(p => p is not null);
         }
 
         if (type.IsArray)
@@ -121,6 +139,22 @@ internal static class WireTypes
         }
 
         return Members(type).Select(m => Check(m.Type, $"{TypeName(type)}.{m.Name}", seen)).FirstOrDefault(p => p is not null);
+    }
+
+    /// <summary>The concrete, non-generic types of <paramref name="type"/>'s own assembly that are a <paramref name="type"/>.</summary>
+    public static Type[] Implementations(Type type)
+    {
+        Type?[] candidates;
+        try
+        {
+            candidates = type.Assembly.GetTypes();
+        }
+        catch (ReflectionTypeLoadException ex)
+        {
+            candidates = ex.Types;
+        }
+
+        return candidates.OfType<Type>().Where(t => t is { IsAbstract: false, IsInterface: false, ContainsGenericParameters: false } && type.IsAssignableFrom(t)).ToArray();
     }
 
     /// <summary>A type of the user's (not the framework's) whose public members are its data.</summary>

@@ -191,6 +191,46 @@ public sealed class WorkerSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(2, Volatile.Read(ref calls));
     }
 
+    [Fact]
+    public async Task CancelWork_cancels_only_the_async_calls_of_the_router_that_sent_it()
+    {
+        // A node's workers serve every client's router, and each numbers its requests from 1: the same key, two callers.
+        var worker = StartWorker();
+        var (routerA, routerB) = (CreateTestProbe("router-a"), CreateTestProbe("router-b"));
+        var (runA, runB) = (AsyncJobs.NewRun(), AsyncJobs.NewRun());
+        var waitForCancel = "ActorPool.Tests.AsyncJobs.WaitForCancel";
+        worker.Tell(new Chunk(7, 0, 0, waitForCancel, new[] { new WaitItem(runA, 0, 1) }, 0, 1), routerA.Ref);
+        worker.Tell(new Chunk(7, 0, 0, waitForCancel, new[] { new WaitItem(runB, 0, 2) }, 0, 1), routerB.Ref);
+        await AwaitConditionAsync(() => Task.FromResult(AsyncJobs.MostAtOnce(runA) == 1 && AsyncJobs.MostAtOnce(runB) == 1), TimeSpan.FromSeconds(10));
+
+        worker.Tell(new CancelWork(7), routerA.Ref);
+
+        var failed = await routerA.ExpectMsgAsync<ChunkFailed>();
+        Assert.Contains("cancel", failed.Failure.Message, StringComparison.OrdinalIgnoreCase);
+        await routerB.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(0, AsyncJobs.CancelledCalls(runB));
+        worker.Tell(new CancelWork(7), routerB.Ref);
+        await routerB.ExpectMsgAsync<ChunkFailed>();
+    }
+
+    [Fact]
+    public async Task A_batch_of_async_applies_gives_each_member_its_own_token()
+    {
+        var worker = StartWorker();
+        var run = AsyncJobs.NewRun();
+        worker.Tell(new Batch("ActorPool.Tests.AsyncJobs.WaitForCancel", [11, 12], [0, 0], new[] { new WaitItem(run, 0, 1), new WaitItem(run, 0, 2) }), _router.Ref);
+        await AwaitConditionAsync(() => Task.FromResult(AsyncJobs.MostAtOnce(run) == 2), TimeSpan.FromSeconds(10));
+
+        // Cancelling one member's call cancels that call alone; the batch answers when both have ended.
+        worker.Tell(new CancelWork(11), _router.Ref);
+        await AwaitConditionAsync(() => Task.FromResult(AsyncJobs.CancelledCalls(run) == 1), TimeSpan.FromSeconds(10));
+        await _router.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+        worker.Tell(new CancelWork(12), _router.Ref);
+
+        var result = await _router.ExpectMsgAsync<BatchResult>();
+        Assert.Equal([0, 1], result.Failures.Select(f => f.Index));
+    }
+
     private IActorRef StartWorker(int? maxTasksPerChild = null) =>
         Sys.ActorOf(Props.Create(() => new Worker(new WorkerOptions(maxTasksPerChild, null))));
 

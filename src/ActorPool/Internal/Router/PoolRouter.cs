@@ -215,6 +215,13 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
             }
 
             misses = 0;
+            if (worker.IsRemote && request.Local?.WireProblem is { } problem)
+            {
+                // Known since the function was registered: say which type stops it, alone or batched, rather than fail inside its values.
+                Abort(request, new PoolPayloadException($"'{request.Info.Function}' cannot run on another node: {problem}"));
+                continue;
+            }
+
             if (!request.TryTake(out var index, out var attempt))
             {
                 continue;
@@ -260,12 +267,6 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
     {
         try
         {
-            if (worker.IsRemote && request.Local?.WireProblem is { } problem)
-            {
-                // Known since the function was registered: say which type stops it rather than fail somewhere inside its values.
-                throw new PoolPayloadException($"'{request.Info.Function}' cannot run on another node: {problem}");
-            }
-
             _transport.Send(worker.Ref, chunk, Self);
             worker.InFlight.Add((chunk.RequestKey, chunk.Index));
         }

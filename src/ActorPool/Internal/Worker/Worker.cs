@@ -19,9 +19,15 @@ internal sealed class Worker : UntypedActor
     private readonly Transport _transport;
     private readonly SemaphoreSlim _asyncCalls;
 
-    // One token per request with async calls running here, cancelled by CancelWork or when the worker stops.
-    private readonly Dictionary<long, (CancellationTokenSource Source, int Chunks)> _tokens = [];
+    // One token per request with async calls running here, cancelled by CancelWork or when the worker stops. Keyed by
+    // the router too: a node's workers serve every client's router, and each numbers its requests from 1.
+    private readonly Dictionary<(IActorRef Router, long Key), (CancellationTokenSource Source, int Users)> _tokens = [];
     private readonly CancellationTokenSource _stopping = new();
+
+    // Incarnations replaced (MaxTasksPerChild) while async calls of theirs still run: retired when the last completes,
+    // so no WorkerLocal value is disposed under a running call.
+    private readonly Dictionary<WorkerContext, int> _asyncRunning = [];
+    private readonly HashSet<WorkerContext> _retiring = [];
     private WorkerContext _context = null!;
     private bool _initialized;
     private int _tasks;
@@ -56,7 +62,12 @@ internal sealed class Worker : UntypedActor
 
                 break;
             case AsyncDone done:
-                Release(done.RequestKey);
+                foreach (var key in done.Keys)
+                {
+                    Release((done.ReplyTo, key));
+                }
+
+                Ended(done.Context);
                 if (done.Chunk is { } finished)
                 {
                     Finish(finished, done.Reply, done.ReplyTo);
@@ -69,9 +80,11 @@ internal sealed class Worker : UntypedActor
 
                 break;
             case CancelWork cancel:
-                if (_tokens.TryGetValue(cancel.RequestKey, out var token))
+                if (_tokens.TryGetValue((Sender, cancel.RequestKey), out var token))
                 {
-                    token.Source.Cancel();
+                    // Not Cancel(): that runs the calls' token callbacks here, on the worker's thread, where one that
+                    // throws would restart the worker and one that blocks would stall it.
+                    _ = token.Source.CancelAsync();
                 }
 
                 break;
@@ -130,10 +143,10 @@ internal sealed class Worker : UntypedActor
             if (function.IsAsync)
             {
                 // Sender is read now: the continuations run on pool threads, outside this actor's context.
-                var (token, router) = (Acquire(chunk.RequestKey), Sender);
-                Complete(function.RunAsync(chunk.Items, chunk.Offset, chunk.Count, chunk.Destination, _asyncCalls, token),
-                    outcome => new AsyncDone(chunk.RequestKey, chunk, null, Outcome(chunk, function, outcome), router),
-                    ex => new AsyncDone(chunk.RequestKey, chunk, null, Failed(chunk, function, ex), router));
+                var router = Sender;
+                long[] keys = [chunk.RequestKey];
+                var task = function.RunAsync(chunk.Items, chunk.Offset, chunk.Count, chunk.Destination, _asyncCalls, Acquire((router, chunk.RequestKey)));
+                Complete(task, keys, outcome => Outcome(chunk, function, outcome), ex => Failed(chunk, function, ex), chunk, null, router);
                 return null;
             }
 
@@ -165,10 +178,11 @@ internal sealed class Worker : UntypedActor
         {
             if (function.IsAsync)
             {
+                // Each member is a call of its own, with its own token.
                 var router = Sender;
-                Complete(function.RunEachAsync(batch.Items, _asyncCalls, _stopping.Token),
-                    each => new AsyncDone(null, null, batch, Results(batch, function, each), router),
-                    ex => new AsyncDone(null, null, batch, BatchResult.AllFailed(batch.Keys, batch.Attempts, TaskFailure.FromPool(function.Name, ex)), router));
+                var tokens = batch.Keys.Select(key => Acquire((router, key))).ToArray();
+                Complete(function.RunEachAsync(batch.Items, _asyncCalls, tokens), batch.Keys, each => Results(batch, function, each),
+                    ex => BatchResult.AllFailed(batch.Keys, batch.Attempts, TaskFailure.FromPool(function.Name, ex)), null, batch, router);
                 return null;
             }
 
@@ -183,50 +197,85 @@ internal sealed class Worker : UntypedActor
     private static BatchResult Results(Batch batch, FunctionInvoker function, (Array Values, List<(int Index, Exception Failure)> Failures) each) =>
         new(batch.Keys, batch.Attempts, each.Values, each.Failures.Select(f => new BatchFailure(f.Index, TaskFailure.FromUser(function.Name, f.Failure))).ToArray());
 
-    /// <summary>When <paramref name="task"/> completes, the worker gets its reply as a message, and answers from its own thread.</summary>
-    private void Complete<T>(Task<T> task, Func<T, AsyncDone> done, Func<Exception, AsyncDone> failed)
+    /// <summary>
+    /// When <paramref name="task"/> completes, the worker gets its reply as a message and answers from its own thread.
+    /// Runs on the worker's thread (it notes the incarnation the calls belong to); the continuation does not.
+    /// </summary>
+    private void Complete<T>(Task<T> task, long[] keys, Func<T, object> done, Func<Exception, object> failed, Chunk? chunk, Batch? batch, IActorRef router)
     {
-        var self = Self;
+        var (self, context) = (Self, _context);
+        _asyncRunning[context] = _asyncRunning.GetValueOrDefault(context) + 1;
         task.ContinueWith(t =>
         {
-            AsyncDone reply;
+            object reply;
             try
             {
                 reply = t.IsCompletedSuccessfully ? done(t.Result) : failed(t.Exception?.GetBaseException() ?? new TaskCanceledException(t));
             }
             catch (Exception ex)
             {
-                // Building the reply must not lose it: whatever went wrong fails the chunk instead.
-                reply = failed(ex);
+                // Building the reply must not lose it: whatever went wrong fails the calls instead.
+                reply = Fallback(ex, failed);
             }
 
-            self.Tell(reply);
+            self.Tell(new AsyncDone(context, keys, chunk, batch, reply, router));
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    /// <summary>The token for a request's async calls here, shared by its chunks on this worker.</summary>
-    private CancellationToken Acquire(long requestKey)
+    private static object Fallback(Exception ex, Func<Exception, object> failed)
     {
-        if (!_tokens.TryGetValue(requestKey, out var token))
+        try
+        {
+            return failed(ex);
+        }
+        catch (Exception)
+        {
+            // Even describing the failure threw (a user exception's Message, say): fail with words of our own.
+            return failed(new PoolPayloadException("An async call failed, and its failure could not be described."));
+        }
+    }
+
+    /// <summary>An async chunk or batch of <paramref name="context"/> ended: an incarnation replaced meanwhile retires after its last.</summary>
+    private void Ended(WorkerContext context)
+    {
+        var running = _asyncRunning.GetValueOrDefault(context) - 1;
+        if (running > 0)
+        {
+            _asyncRunning[context] = running;
+            return;
+        }
+
+        _asyncRunning.Remove(context);
+        if (_retiring.Remove(context))
+        {
+            context.Retire();
+        }
+    }
+
+    /// <summary>The token for a request's async calls here, shared by its chunks on this worker.</summary>
+    private CancellationToken Acquire((IActorRef Router, long Key) request)
+    {
+        if (!_tokens.TryGetValue(request, out var token))
         {
             token = (CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token), 0);
         }
 
-        _tokens[requestKey] = (token.Source, token.Chunks + 1);
+        _tokens[request] = (token.Source, token.Users + 1);
         return token.Source.Token;
     }
 
-    private void Release(long? requestKey)
+    private void Release((IActorRef Router, long Key) request)
     {
-        if (requestKey is { } key && _tokens.TryGetValue(key, out var token))
+        if (_tokens.TryGetValue(request, out var token))
         {
-            if (token.Chunks > 1)
+            if (token.Users > 1)
             {
-                _tokens[key] = (token.Source, token.Chunks - 1);
+                _tokens[request] = (token.Source, token.Users - 1);
             }
             else
             {
-                _tokens.Remove(key);
+                // Every call given this token has completed: nothing can observe it any more.
+                _tokens.Remove(request);
                 token.Source.Dispose();
             }
         }
@@ -280,18 +329,37 @@ internal sealed class Worker : UntypedActor
 
     protected override void PostStop()
     {
-        _stopping.Cancel();
-        _context.Retire();
+        try
+        {
+            // Off this thread, like CancelWork: token callbacks are user code.
+            _ = _stopping.CancelAsync();
+        }
+        finally
+        {
+            _context.Retire();
+            foreach (var retiring in _retiring)
+            {
+                retiring.Retire();
+            }
+        }
     }
 
     private void Renew()
     {
-        _context?.Retire();
+        if (_context is not null && _asyncRunning.ContainsKey(_context))
+        {
+            _retiring.Add(_context);
+        }
+        else
+        {
+            _context?.Retire();
+        }
+
         _context = new WorkerContext($"{_node}/{Self.Path.Name}#{Interlocked.Increment(ref _incarnations)}", _node);
         _initialized = false;
         _tasks = 0;
     }
 
-    /// <summary>Worker to itself: the async calls of a chunk or a batch completed with this reply for <paramref name="ReplyTo"/>.</summary>
-    private sealed record AsyncDone(long? RequestKey, Chunk? Chunk, Batch? Batch, object Reply, IActorRef ReplyTo);
+    /// <summary>Worker to itself: the async calls of a chunk or a batch (of requests <paramref name="Keys"/>, in incarnation <paramref name="Context"/>) completed with this reply for <paramref name="ReplyTo"/>.</summary>
+    private sealed record AsyncDone(WorkerContext Context, long[] Keys, Chunk? Chunk, Batch? Batch, object Reply, IActorRef ReplyTo);
 }
