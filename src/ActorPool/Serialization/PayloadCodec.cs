@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using MessagePack;
 
 namespace ActorPool.Serialization;
 
@@ -39,13 +38,13 @@ internal sealed class PayloadCodec
     private static readonly Dictionary<Type, byte> TagOf = PayloadPrimitives.Types.Select((t, i) => (t, (byte)(i + 1))).ToDictionary(p => p.t, p => p.Item2);
     private static readonly Dictionary<byte, Type> TypeOf = TagOf.ToDictionary(p => p.Value, p => p.Key);
 
-    private readonly AllowListResolver _packer;
+    private readonly PackedValues _packed;
 
     /// <summary>Creates a codec that names only the types of <paramref name="allowList"/> on the wire.</summary>
     public PayloadCodec(TypeAllowList allowList)
     {
         AllowList = allowList;
-        _packer = new AllowListResolver(allowList);
+        _packed = new PackedValues(allowList);
     }
 
     /// <summary>The types this codec may name.</summary>
@@ -107,7 +106,7 @@ internal sealed class PayloadCodec
         {
             writer.Write((byte)Tag.Packed);
             WriteType(writer, type);
-            Pack(writer, type, value);
+            _packed.Write(writer, type, value);
         }
     }
 
@@ -129,13 +128,13 @@ internal sealed class PayloadCodec
             return;
         }
 
-        if (WireTypes.IsPacked(element) && OnlyExactly(element, array, offset, count))
+        if (WireTypes.IsPacked(element) && PackedValues.OnlyExactly(element, array, offset, count))
         {
             // Records and collections go in one piece: MessagePack writes the whole slice under its declared type.
             // (Items of a subclass would lose what the subclass adds, so an array holding any goes item by item.)
             writer.Write((byte)Tag.PackedArray);
             WriteType(writer, element);
-            Pack(writer, array.GetType(), offset == 0 && count == array.Length ? array : Slice(array, offset, count));
+            _packed.Write(writer, array.GetType(), offset == 0 && count == array.Length ? array : PackedValues.Slice(array, offset, count));
             return;
         }
 
@@ -228,9 +227,9 @@ internal sealed class PayloadCodec
                 }
 
             case Tag.Packed:
-                return Unpack(reader, ReadType(reader));
+                return _packed.Read(reader, ReadType(reader), ReadCount(reader, 1));
             case Tag.PackedArray:
-                return Unpack(reader, ReadType(reader).MakeArrayType());
+                return _packed.Read(reader, ReadType(reader).MakeArrayType(), ReadCount(reader, 1));
             case Tag.PrimitiveArray:
                 {
                     var element = TypeOf.GetValueOrDefault(reader.ReadByte()) ?? throw new InvalidDataException("Unknown primitive array element tag.");
@@ -267,79 +266,6 @@ internal sealed class PayloadCodec
         {
             // Sending will fail the call with this error; sizing need not.
             return 1;
-        }
-    }
-
-    /// <summary>Writes a value MessagePack packs, length first, under exactly <paramref name="type"/> (never a subtype: the reader knows only the type).</summary>
-    private void Pack(BinaryWriter writer, Type type, object value)
-    {
-        if (!AllowList.IsAllowed(type))
-        {
-            throw new PoolPayloadException(NotAllowed(type));
-        }
-
-        byte[] bytes;
-        try
-        {
-            bytes = MessagePackSerializer.Serialize(type, value, _packer.Options);
-        }
-        catch (MessagePackSerializationException ex)
-        {
-            throw ex.InnerException as PoolPayloadException
-                ?? new PoolPayloadException($"A value of type {WireTypes.TypeName(type)} could not be written for another node: {(ex.InnerException ?? ex).Message}", ex);
-        }
-
-        writer.Write(bytes.Length);
-        writer.Write(bytes);
-    }
-
-    private static bool OnlyExactly(Type element, Array array, int offset, int count)
-    {
-        if (element.IsValueType || element.IsSealed)
-        {
-            return true;
-        }
-
-        for (var i = offset; i < offset + count; i++)
-        {
-            if (array.GetValue(i) is { } item && item.GetType() != element)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static Array Slice(Array array, int offset, int count)
-    {
-        var slice = Array.CreateInstance(array.GetType().GetElementType()!, count);
-        Array.Copy(array, offset, slice, 0, count);
-        return slice;
-    }
-
-    private object? Unpack(BinaryReader reader, Type type)
-    {
-        var length = ReadCount(reader, 1);
-        ReadOnlyMemory<byte> bytes;
-        if (reader.BaseStream is MemoryStream memory && memory.TryGetBuffer(out var buffer))
-        {
-            // No copy: MessagePack reads straight from the message's bytes.
-            bytes = buffer.AsMemory((int)memory.Position, length);
-            memory.Position += length;
-        }
-        else
-        {
-            bytes = reader.ReadBytes(length);
-        }
-
-        try
-        {
-            return MessagePackSerializer.Deserialize(type, bytes, _packer.Options);
-        }
-        catch (MessagePackSerializationException ex)
-        {
-            throw new InvalidDataException($"A {WireTypes.TypeName(type)} arrived that cannot be read here: {(ex.InnerException ?? ex).Message}", ex);
         }
     }
 
