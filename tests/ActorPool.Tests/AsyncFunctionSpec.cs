@@ -96,6 +96,21 @@ public sealed class AsyncFunctionSpec
     }
 
     [Fact]
+    public async Task A_call_that_times_out_cancels_the_token_its_running_async_calls_were_given()
+    {
+        await using var lease = PoolLease.Create(new PoolOptions { Processes = 1, TaskTimeout = TimeSpan.FromMilliseconds(300) });
+        var (mapRun, applyRun) = (AsyncJobs.NewRun(), AsyncJobs.NewRun());
+
+        // Two chunks: both at the one worker (two credits), all four calls running when the map's deadline passes.
+        var map = lease.Pool.MapAsync(AsyncJobs.WaitForCancel, Enumerable.Range(0, 4).Select(i => new WaitItem(mapRun, 0, i)), chunkSize: 2);
+        await Assert.ThrowsAsync<TimeoutException>(() => map.Within());
+        await Until(() => AsyncJobs.CancelledCalls(mapRun) == 4, "every call of the timed-out map to see its token cancelled");
+
+        await Assert.ThrowsAsync<TimeoutException>(() => lease.Pool.ApplyAsync(AsyncJobs.WaitForCancel, new WaitItem(applyRun, 0, 1)).Within());
+        await Until(() => AsyncJobs.CancelledCalls(applyRun) == 1, "the timed-out apply to see its token cancelled");
+    }
+
+    [Fact]
     public async Task Terminating_the_pool_cancels_the_token_of_running_async_calls()
     {
         var lease = PoolLease.Create(1);

@@ -106,7 +106,8 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
         Receive<WorkersFound>(found => Found(found.Workers));
         Receive<RefreshRoutees>(_ => _workerPool.Tell(GetRoutees.Instance));
         Receive<Akka.Actor.Terminated>(t => Lost(t.ActorRef));
-        Receive<RequestDone>(done => Forget(done.RequestKey));
+        // An aggregator that is done may have timed out or failed with chunks still out.
+        Receive<RequestDone>(done => Forget(done.RequestKey, abandoned: true));
         Receive<RequestDeadline>(deadline =>
         {
             if (_requests.TryGetValue(deadline.Key, out var request))
@@ -433,22 +434,23 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
             aggregator.Tell(new AbortRequest(failure));
             if (failure is OperationCanceledException or PoolClosedException)
             {
-                Forget(request.Info.Key);
+                Forget(request.Info.Key, abandoned: true);
             }
         }
         else
         {
-            Finish(request, null, failure);
+            Finish(request, null, failure, abandoned: true);
         }
     }
 
-    private void Finish(PendingRequest request, Array? values, Exception? failure)
+    private void Finish(PendingRequest request, Array? values, Exception? failure, bool abandoned = false)
     {
         Replies.Answer(request.Info, values, failure, _transport);
-        Forget(request.Info.Key);
+        Forget(request.Info.Key, abandoned);
     }
 
-    private void Forget(long key)
+    /// <summary>Drops a request; one <paramref name="abandoned"/> may have chunks out, whose workers are told to cancel them.</summary>
+    private void Forget(long key, bool abandoned = false)
     {
         if (!_requests.Remove(key, out var request))
         {
@@ -461,8 +463,9 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
             Timers.Cancel(("deadline", key));
         }
 
-        // Chunks still out belong to nobody now: their workers cancel the token their async calls were given.
-        foreach (var worker in _workers.All)
+        // Chunks still out belong to nobody now: their workers cancel the token their async calls were given. A request
+        // that ended normally has none out, so the walk stays off the hot path.
+        foreach (var worker in abandoned ? _workers.All : [])
         {
             if (worker.Holds(key, request.Info.ChunkCount))
             {
