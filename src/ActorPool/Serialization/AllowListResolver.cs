@@ -50,9 +50,10 @@ internal sealed class AllowListResolver : IFormatterResolver
             return null;
         }
 
-        var guarded = new Guarded<T>(inner);
-        _formatters.TryAdd(typeof(T), guarded);
-        return guarded;
+        // Leaves (numbers, strings, enums) hold nothing that nests or subclasses: they need no guard on the per-member path.
+        var formatter = typeof(T).IsPrimitive || typeof(T).IsEnum || typeof(T) == typeof(string) || typeof(T) == typeof(decimal) ? inner : new Guarded<T>(inner);
+        _formatters.TryAdd(typeof(T), formatter);
+        return formatter;
     }
 
     /// <summary>
