@@ -3,7 +3,6 @@ using Akka.Actor;
 using Akka.Configuration;
 using System.Collections.Immutable;
 using Akka.Cluster.Tools.Client;
-using Akka.Routing;
 
 namespace ActorPool;
 
@@ -38,7 +37,7 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
     private readonly bool _ownsSystem;
     private readonly bool _ownsRouter;
     private readonly PoolOptions _options;
-    private readonly PendingCalls _calls = new();
+    private readonly PendingCalls _calls;
     private readonly IActorRef _inbox;
     private readonly Transport _transport;
     private volatile Exception? _routerLost;
@@ -54,6 +53,7 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
         _ownsSystem = ownsSystem;
         _ownsRouter = router is null;
         _options = options;
+        _calls = new PendingCalls(PoolSettings.Of(system).MaxOutstandingCalls);
         _transport = Transport.Of(system);
         var id = Guid.NewGuid().ToString("N")[..8];
         Router = router ?? StartRouter(system, options, $"pool-{id}");
@@ -285,9 +285,7 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
         var settings = PoolSettings.Of(system);
         var workers = IsClusterMember(system)
             ? Props.Create(() => new ClusterWorkers(WorkerRole, settings.RouteeRefreshInterval))
-            : Props.Create(() => new Worker(new WorkerOptions(options.MaxTasksPerChild, options.Initializer)))
-                .WithDispatcher(PoolSettings.WorkerDispatcherPath)
-                .WithRouter(new RoundRobinPool(options.Processes));
+            : Props.Create(() => new WorkerHost(options.Processes, new WorkerOptions(options.MaxTasksPerChild, options.Initializer)));
         // Batches would run several tasks per message; with MaxTasksPerChild a worker must count them one by one.
         var setup = new RouterSetup(workers, options.Processes, options.ChunkSize, options.TaskTimeout, settings, options.MaxTasksPerChild is null ? 512 : 1);
         try

@@ -2,10 +2,16 @@ using Akka.Actor;
 
 namespace ActorPool.Internal;
 
-/// <summary>The calls a facade has outstanding, by request id.</summary>
-internal sealed class PendingCalls
+/// <summary>
+/// The calls a facade has outstanding, by request id, at most <c>max-outstanding-calls</c> of them: a caller
+/// submitting faster than the pool runs (a million <c>ApplyAsync</c>s in a loop) waits in <see cref="Add"/> for
+/// room, so memory stays bounded instead of every call queueing at once.
+/// </summary>
+/// <param name="limit">Calls outstanding at once; <see cref="Add"/> waits beyond it.</param>
+internal sealed class PendingCalls(int limit)
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<long, PendingCall> _calls = new();
+    private readonly SemaphoreSlim _room = new(limit, limit);
     private readonly object _emptyLock = new();
     private TaskCompletionSource? _empty;
     private long _nextId;
@@ -14,8 +20,10 @@ internal sealed class PendingCalls
 
     public IReadOnlyCollection<long> Ids => _calls.Keys.ToArray();
 
+    /// <summary>Registers a call, first waiting (blocking the submitter) while <c>limit</c> calls are outstanding.</summary>
     public long Add(PendingCall call)
     {
+        _room.Wait();
         var id = Interlocked.Increment(ref _nextId);
         call.Id = id;
         _calls[id] = call;
@@ -53,6 +61,7 @@ internal sealed class PendingCalls
             return null;
         }
 
+        _room.Release();
         if (_calls.IsEmpty)
         {
             lock (_emptyLock)

@@ -57,7 +57,7 @@ public sealed class PoolNode : IAsyncDisposable
             var workers = Akka.Cluster.Cluster.Get(system).SelfRoles.Contains(Pool.WorkerRole) ? options.Workers : 0;
             if (workers > 0)
             {
-                var host = system.ActorOf(Props.Create(() => new WorkerHost(workers)), WorkerHost.Name);
+                var host = system.ActorOf(Props.Create(() => new WorkerHost(workers, new WorkerOptions(null, null))), WorkerHost.Name);
                 await HostStartedAsync(host, cancellationToken).ConfigureAwait(false);
             }
 

@@ -26,6 +26,9 @@ internal sealed record PoolSettings
     /// <summary>Calls of async functions one worker keeps running at once (<c>async-calls-per-worker</c>).</summary>
     public int AsyncCallsPerWorker { get; init; } = 100;
 
+    /// <summary>Calls one pool facade keeps outstanding before a submitter waits (<c>max-outstanding-calls</c>).</summary>
+    public int MaxOutstandingCalls { get; init; } = 10_000;
+
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ActorSystem, PoolSettings> PerSystem = new();
 
     /// <summary>ActorPool's embedded defaults.</summary>
@@ -55,6 +58,7 @@ internal sealed record PoolSettings
             RouteeRefreshInterval = section.GetTimeSpan("routee-refresh-interval"),
             MaxRemotePayloadBytes = section.GetInt("max-remote-payload-bytes"),
             AsyncCallsPerWorker = section.GetInt("async-calls-per-worker"),
+            MaxOutstandingCalls = section.GetInt("max-outstanding-calls"),
         };
         if (settings.ChunksInFlightPerWorker < 1)
         {
@@ -64,6 +68,11 @@ internal sealed record PoolSettings
         if (settings.AsyncCallsPerWorker < 1)
         {
             throw new ConfigurationException("actorpool.async-calls-per-worker must be at least 1.");
+        }
+
+        if (settings.MaxOutstandingCalls < 1)
+        {
+            throw new ConfigurationException("actorpool.max-outstanding-calls must be at least 1.");
         }
 
         return settings;

@@ -30,6 +30,9 @@ internal sealed class ActorPoolSerializer : SerializerWithStringManifest
     private const string FailureManifest = "failure";
     private const string ListWorkersManifest = "list-workers";
     private const string WorkersOfManifest = "workers-of";
+    private const string AbandonStuckManifest = "abandon-stuck";
+    private const string WorkerCrashedManifest = "worker-crashed";
+    private const string CrashOnChunksManifest = "crash-on-chunks";
 
     /// <summary>Creates the serializer; Akka calls this per actor system (and again when configuration is injected later).</summary>
     /// <param name="system">The actor system, used to resolve actor references.</param>
@@ -65,6 +68,9 @@ internal sealed class ActorPoolSerializer : SerializerWithStringManifest
         FailureReply => FailureManifest,
         ListWorkers => ListWorkersManifest,
         WorkersOf => WorkersOfManifest,
+        AbandonStuck => AbandonStuckManifest,
+        WorkerCrashed => WorkerCrashedManifest,
+        CrashOnChunks => CrashOnChunksManifest,
         _ => throw new ArgumentException($"ActorPoolSerializer cannot serialize {o.GetType()}.", nameof(o)),
     };
 
@@ -182,6 +188,12 @@ internal sealed class ActorPoolSerializer : SerializerWithStringManifest
 
             case ListWorkersManifest:
                 return ListWorkers.Instance;
+            case AbandonStuckManifest:
+                return new AbandonStuck(ReadRef(reader)!, reader.ReadInt64());
+            case WorkerCrashedManifest:
+                return new WorkerCrashed(ReadRaw<long>(reader), ReadRaw<int>(reader), ReadRaw<int>(reader), reader.ReadString());
+            case CrashOnChunksManifest:
+                return new CrashOnChunks(reader.ReadInt32());
             case WorkersOfManifest:
                 {
                     var workers = new IActorRef[ReadCount(reader)];
@@ -308,6 +320,19 @@ internal sealed class ActorPoolSerializer : SerializerWithStringManifest
                 writer.Write(failure.ItemIndex);
                 break;
             case ListWorkers:
+                break;
+            case CrashOnChunks crash:
+                writer.Write(crash.Chunks);
+                break;
+            case AbandonStuck abandon:
+                WriteRef(writer, abandon.Worker);
+                writer.Write(abandon.RequestKey);
+                break;
+            case WorkerCrashed crashed:
+                WriteRaw(writer, crashed.Keys);
+                WriteRaw(writer, crashed.Indexes);
+                WriteRaw(writer, crashed.Attempts);
+                writer.Write(crashed.Reason);
                 break;
             case WorkersOf host:
                 writer.Write(host.Workers.Count);

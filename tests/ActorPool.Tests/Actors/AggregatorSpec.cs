@@ -153,7 +153,7 @@ public sealed class AggregatorSpec : Akka.TestKit.Xunit2.TestKit
         var failure = await _caller.ExpectMsgAsync<Status.Failure>(TimeSpan.FromSeconds(15));
         var timeout = Assert.IsType<TimeoutException>(failure.Cause);
         Assert.Contains("did not finish within 00:00:00.5000000; 1 of 3 chunks were done", timeout.Message);
-        Assert.Equal(new RequestDone(7), await _router.ExpectMsgAsync<RequestDone>());
+        Assert.Equal(new RequestDone(7, TimedOut: true), await _router.ExpectMsgAsync<RequestDone>());
     }
 
     [Fact]

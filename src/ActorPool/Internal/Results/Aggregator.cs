@@ -30,7 +30,7 @@ internal sealed class Aggregator : ReceiveActor, IWithTimers
         Receive<ChunkResult>(Collect);
         Receive<ChunkFailed>(Collect);
         Receive<AbortRequest>(abort => Finish(abort.Reason));
-        Receive<Deadline>(_ => Finish(_results.TimedOut()));
+        Receive<Deadline>(_ => Finish(_results.TimedOut(), timedOut: true));
     }
 
     /// <summary>Answered: late replies (a chunk that ran twice, an abort racing the last chunk) are dropped until the stop.</summary>
@@ -102,11 +102,11 @@ internal sealed class Aggregator : ReceiveActor, IWithTimers
         }
     }
 
-    private void Finish(Exception? failure)
+    private void Finish(Exception? failure, bool timedOut = false)
     {
         var whole = failure is null && _request.Mode is ReplyMode.Single or ReplyMode.Whole;
         Replies.Answer(_request, whole ? _results.Values() : null, failure, _transport);
-        Context.Parent.Tell(new RequestDone(_request.Key));
+        Context.Parent.Tell(new RequestDone(_request.Key, timedOut));
         Context.Stop(Self);
         Become(Answered);
     }

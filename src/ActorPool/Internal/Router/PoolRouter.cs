@@ -20,6 +20,9 @@ namespace ActorPool.Internal;
 /// </summary>
 internal sealed class PoolRouter : ReceiveActor, IWithTimers
 {
+    /// <summary>Times a chunk may be sent when each run crashes its worker outside user code.</summary>
+    private const int MaxAttempts = 3;
+
     private readonly RouterSetup _setup;
     private readonly WorkerSlots _workers = new();
     private readonly Dictionary<long, PendingRequest> _requests = [];
@@ -102,19 +105,20 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
         Receive<ChunkResult>(result => Returned(result.RequestKey, result.Index, result, finished: result.Last));
         Receive<ChunkFailed>(failed => Returned(failed.RequestKey, failed.Index, failed, finished: true));
         Receive<BatchResult>(Returned);
-        Receive<Routees>(routees => Found(routees.Members.OfType<ActorRefRoutee>().Select(r => new FoundWorker(r.Actor, null))));
+        Receive<Routees>(routees => Found(routees.Members.OfType<ActorRefRoutee>().Select(r => new FoundWorker(r.Actor, null)).ToArray()));
         Receive<WorkersFound>(found => Found(found.Workers));
         Receive<RefreshRoutees>(_ => _workerPool.Tell(GetRoutees.Instance));
         Receive<Akka.Actor.Terminated>(t => Lost(t.ActorRef));
         // An aggregator that is done may have timed out or failed with chunks still out.
-        Receive<RequestDone>(done => Forget(done.RequestKey, abandoned: true));
+        Receive<RequestDone>(done => Forget(done.RequestKey, abandoned: true, done.TimedOut));
         Receive<RequestDeadline>(deadline =>
         {
             if (_requests.TryGetValue(deadline.Key, out var request))
             {
-                Abort(request, request.Results!.TimedOut());
+                Finish(request, null, request.Results!.TimedOut(), abandoned: true, timedOut: true);
             }
         });
+        Receive<WorkerCrashed>(Crashed);
         Receive<CancelRequest>(cancel => Cancel(cancel.RequestId, Sender));
         Receive<NoWorkersCheck>(_ => FailIfNoWorkers());
         Receive<CountWorkers>(_ => Sender.Tell(new WorkerCount(_workers.Count)));
@@ -352,7 +356,11 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
         Deal();
     }
 
-    private void Found(IEnumerable<FoundWorker> workers)
+    /// <summary>
+    /// The workers there are now, as their hosts list them: new ones are dealt to, and those no longer listed (a
+    /// stuck worker its host abandoned, a node that left) are lost, their chunks sent again.
+    /// </summary>
+    private void Found(IReadOnlyCollection<FoundWorker> workers)
     {
         foreach (var (worker, functions) in workers)
         {
@@ -360,6 +368,44 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
             {
                 Context.Watch(worker);
             }
+        }
+
+        if (_workers.Count > workers.Count)
+        {
+            var listed = workers.Select(w => w.Worker).ToHashSet();
+            foreach (var gone in _workers.All.Where(w => !listed.Contains(w.Ref)).Select(w => w.Ref).ToList())
+            {
+                Context.Unwatch(gone);
+                Lost(gone);
+            }
+        }
+
+        Deal();
+    }
+
+    /// <summary>A worker crashed outside user code holding these chunks: each goes out again, up to <see cref="MaxAttempts"/> times.</summary>
+    private void Crashed(WorkerCrashed crashed)
+    {
+        var worker = _workers.Find(Sender);
+        for (var i = 0; i < crashed.Keys.Length; i++)
+        {
+            var (key, index, attempt) = (crashed.Keys[i], crashed.Indexes[i], crashed.Attempts[i]);
+            worker?.InFlight.Remove((key, index));
+            if (!_requests.TryGetValue(key, out var request) || request.AttemptOf(index) != attempt)
+            {
+                continue;
+            }
+
+            if (attempt + 1 >= MaxAttempts)
+            {
+                Abort(request, new PoolWorkerLostException(
+                    $"A worker crashed outside the function each of the {MaxAttempts} times it ran chunk {index} of the call to '{request.Info.Function}'; last: {crashed.Reason}"));
+                continue;
+            }
+
+            PoolMetrics.ChunksRerun.Add(1);
+            request.Retry(index);
+            _scheduler.EnqueueFirst(request);
         }
 
         Deal();
@@ -443,14 +489,17 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
         }
     }
 
-    private void Finish(PendingRequest request, Array? values, Exception? failure, bool abandoned = false)
+    private void Finish(PendingRequest request, Array? values, Exception? failure, bool abandoned = false, bool timedOut = false)
     {
         Replies.Answer(request.Info, values, failure, _transport);
-        Forget(request.Info.Key, abandoned);
+        Forget(request.Info.Key, abandoned, timedOut);
     }
 
-    /// <summary>Drops a request; one <paramref name="abandoned"/> may have chunks out, whose workers are told to cancel them.</summary>
-    private void Forget(long key, bool abandoned = false)
+    /// <summary>
+    /// Drops a request; one <paramref name="abandoned"/> may have chunks out, whose workers are told to cancel them.
+    /// One that <paramref name="timedOut"/> may hold workers stuck inside its calls: their hosts replace them.
+    /// </summary>
+    private void Forget(long key, bool abandoned = false, bool timedOut = false)
     {
         if (!_requests.Remove(key, out var request))
         {
@@ -470,6 +519,11 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
             if (worker.Holds(key, request.Info.ChunkCount))
             {
                 _transport.Send(worker.Ref, new CancelWork(key), Self);
+                if (timedOut)
+                {
+                    // The worker itself cannot read its mailbox while its thread is stuck: its host decides.
+                    Context.ActorSelection(worker.Ref.Path.Parent).Tell(new AbandonStuck(worker.Ref, key), Self);
+                }
             }
         }
     }

@@ -66,5 +66,5 @@ internal sealed class TerminatePool
 /// <summary>Router to aggregator: stop with this failure (cancel, terminate, no workers).</summary>
 internal sealed record AbortRequest(Exception Reason);
 
-/// <summary>Aggregator to router: the request is answered; forget it.</summary>
-internal sealed record RequestDone(long RequestKey);
+/// <summary>Aggregator to router: the request is answered; forget it. <paramref name="TimedOut"/>: its deadline passed, so workers still inside its calls are stuck.</summary>
+internal sealed record RequestDone(long RequestKey, bool TimedOut = false);

@@ -15,6 +15,7 @@ internal sealed class Worker : UntypedActor
     private static long _incarnations;
 
     private readonly WorkerOptions _options;
+    private readonly WorkerActivity _activity;
     private readonly string _node;
     private readonly Transport _transport;
     private readonly SemaphoreSlim _asyncCalls;
@@ -33,8 +34,16 @@ internal sealed class Worker : UntypedActor
     private int _tasks;
 
     public Worker(WorkerOptions options)
+        : this(options, new WorkerActivity())
+    {
+    }
+
+    /// <param name="options">Tasks per incarnation and initializer.</param>
+    /// <param name="activity">Where it notes what its thread runs, for its host to read.</param>
+    public Worker(WorkerOptions options, WorkerActivity activity)
     {
         _options = options;
+        _activity = activity;
         _node = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
         _transport = Transport.Of(Context.System);
         _asyncCalls = new SemaphoreSlim(PoolSettings.Of(Context.System).AsyncCallsPerWorker);
@@ -46,20 +55,32 @@ internal sealed class Worker : UntypedActor
         switch (message)
         {
             case Chunk chunk:
-                var reply = InContext(() => Execute(chunk));
-                if (reply is not null)
+                Guarded(chunk, [chunk.RequestKey], [chunk.Index], [chunk.Attempt], () =>
                 {
-                    Finish(chunk, reply, Sender);
-                }
-
+                    _activity.Running(Sender, chunk.RequestKey);
+                    var reply = InContext(() => Execute(chunk));
+                    _activity.Idle();
+                    if (reply is not null)
+                    {
+                        Finish(chunk, reply, Sender);
+                    }
+                });
                 break;
             case Batch batch:
-                if (InContext(() => Execute(batch)) is { } results)
+                Guarded(batch, batch.Keys, new int[batch.Keys.Length], batch.Attempts, () =>
                 {
-                    Reply(Sender, results, batch.Function, all => BatchResult.AllFailed(batch.Keys, batch.Attempts, all));
-                    Count(batch.Keys.Length);
-                }
-
+                    _activity.Running(Sender, batch.Keys);
+                    var results = InContext(() => Execute(batch));
+                    _activity.Idle();
+                    if (results is not null)
+                    {
+                        Reply(Sender, results, batch.Function, all => BatchResult.AllFailed(batch.Keys, batch.Attempts, all));
+                        Count(batch.Keys.Length);
+                    }
+                });
+                break;
+            case CrashOnChunks crash:
+                _activity.InjectCrashes(crash.Chunks);
                 break;
             case AsyncDone done:
                 foreach (var key in done.Keys)
@@ -91,6 +112,29 @@ internal sealed class Worker : UntypedActor
             default:
                 Unhandled(message);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Runs a chunk or batch. User code cannot fail here (its exceptions are the call's), so whatever escapes is the
+    /// worker's own fault: the router is told to send the work again and the exception restarts the worker.
+    /// </summary>
+    private void Guarded(object work, long[] keys, int[] indexes, int[] attempts, Action run)
+    {
+        try
+        {
+            if (_activity.TakeInjectedCrash())
+            {
+                throw new InvalidOperationException($"Injected worker crash before running {work.GetType().Name}.");
+            }
+
+            run();
+        }
+        catch (Exception ex)
+        {
+            _activity.Idle();
+            _transport.Send(Sender, new WorkerCrashed(keys, indexes, attempts, $"{ex.GetType().Name}: {ex.Message}"), Self);
+            throw;
         }
     }
 

@@ -86,5 +86,17 @@ internal sealed record ChunkFailed(long RequestKey, int Index, int Attempt, int 
 /// </summary>
 internal sealed record CancelWork(long RequestKey) : IPoolMessage;
 
+/// <summary>
+/// Worker to router: it crashed outside user code while holding these chunks (request keys, chunk indexes, attempts;
+/// a batch's members are chunk 0 of their own requests). They are sent again, to a bounded number of attempts.
+/// </summary>
+internal sealed record WorkerCrashed(long[] Keys, int[] Indexes, int[] Attempts, string Reason) : IPoolMessage;
+
+/// <summary>
+/// Fault injection, for tests and the simulation harness: the worker crashes, outside user code, on each of the next
+/// <paramref name="Chunks"/> chunks or batches it receives, as a bug in the worker itself would.
+/// </summary>
+internal sealed record CrashOnChunks(int Chunks) : IPoolMessage;
+
 /// <summary>What a worker needs besides its chunks: set for an in-process pool's own workers, empty for a node's.</summary>
 internal sealed record WorkerOptions(int? MaxTasksPerChild, Action? Initializer);
