@@ -24,7 +24,10 @@ public sealed record PoolOptions
     /// <summary>Chunk size for maps that name none; null for CPython's <c>ceil(items / (4 × workers))</c>. Must be at least 1.</summary>
     public int? ChunkSize { get; init; }
 
-    /// <summary>Deadline for every call; it then fails with <see cref="TimeoutException"/>. None by default.</summary>
+    /// <summary>
+    /// Deadline for every call; it then fails with <see cref="TimeoutException"/>, and a worker whose thread is still
+    /// inside the call (which .NET cannot stop) is abandoned and replaced by a fresh one. None by default.
+    /// </summary>
     public TimeSpan? TaskTimeout { get; init; }
 
     internal PoolOptions Validated()
