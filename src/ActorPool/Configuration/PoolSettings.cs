@@ -29,6 +29,9 @@ internal sealed record PoolSettings
     /// <summary>Calls one pool facade keeps outstanding before a submitter waits (<c>max-outstanding-calls</c>).</summary>
     public int MaxOutstandingCalls { get; init; } = 10_000;
 
+    /// <summary>Whether routers publish a <see cref="ChunkEvent"/> per chunk on the event stream (<c>publish-chunk-events</c>).</summary>
+    public bool PublishChunkEvents { get; init; }
+
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ActorSystem, PoolSettings> PerSystem = new();
 
     /// <summary>ActorPool's embedded defaults.</summary>
@@ -59,6 +62,7 @@ internal sealed record PoolSettings
             MaxRemotePayloadBytes = section.GetInt("max-remote-payload-bytes"),
             AsyncCallsPerWorker = section.GetInt("async-calls-per-worker"),
             MaxOutstandingCalls = section.GetInt("max-outstanding-calls"),
+            PublishChunkEvents = section.GetBoolean("publish-chunk-events"),
         };
         if (settings.ChunksInFlightPerWorker < 1)
         {

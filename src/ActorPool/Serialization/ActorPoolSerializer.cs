@@ -33,6 +33,7 @@ internal sealed class ActorPoolSerializer : SerializerWithStringManifest
     private const string AbandonStuckManifest = "abandon-stuck";
     private const string WorkerCrashedManifest = "worker-crashed";
     private const string CrashOnChunksManifest = "crash-on-chunks";
+    private const string DelayChunksManifest = "delay-chunks";
 
     /// <summary>Creates the serializer; Akka calls this per actor system (and again when configuration is injected later).</summary>
     /// <param name="system">The actor system, used to resolve actor references.</param>
@@ -71,6 +72,7 @@ internal sealed class ActorPoolSerializer : SerializerWithStringManifest
         AbandonStuck => AbandonStuckManifest,
         WorkerCrashed => WorkerCrashedManifest,
         CrashOnChunks => CrashOnChunksManifest,
+        DelayChunks => DelayChunksManifest,
         _ => throw new ArgumentException($"ActorPoolSerializer cannot serialize {o.GetType()}.", nameof(o)),
     };
 
@@ -194,6 +196,8 @@ internal sealed class ActorPoolSerializer : SerializerWithStringManifest
                 return new WorkerCrashed(ReadRaw<long>(reader), ReadRaw<int>(reader), ReadRaw<int>(reader), reader.ReadString());
             case CrashOnChunksManifest:
                 return new CrashOnChunks(reader.ReadInt32());
+            case DelayChunksManifest:
+                return new DelayChunks(new TimeSpan(reader.ReadInt64()));
             case WorkersOfManifest:
                 {
                     var workers = new IActorRef[ReadCount(reader)];
@@ -323,6 +327,9 @@ internal sealed class ActorPoolSerializer : SerializerWithStringManifest
                 break;
             case CrashOnChunks crash:
                 writer.Write(crash.Chunks);
+                break;
+            case DelayChunks delay:
+                writer.Write(delay.Delay.Ticks);
                 break;
             case AbandonStuck abandon:
                 WriteRef(writer, abandon.Worker);

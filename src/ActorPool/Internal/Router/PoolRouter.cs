@@ -29,6 +29,7 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
     private readonly DispatchScheduler<PendingRequest> _scheduler;
     private readonly NoWorkersWatchdog _watchdog;
     private readonly Transport _transport;
+    private readonly ChunkEvents _events;
     private readonly string _node;
     private IActorRef _workerPool = ActorRefs.Nobody;
     private long _nextKey;
@@ -39,6 +40,7 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
         _scheduler = new DispatchScheduler<PendingRequest>(setup.Settings.ChunksInFlightPerWorker);
         _watchdog = new NoWorkersWatchdog(setup.Settings.NoWorkersTimeout);
         _transport = Transport.Of(Context.System);
+        _events = new ChunkEvents(Context.System, setup.Settings.PublishChunkEvents);
         _node = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
         Open();
     }
@@ -108,7 +110,7 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
         Receive<Routees>(routees => Found(routees.Members.OfType<ActorRefRoutee>().Select(r => new FoundWorker(r.Actor, null)).ToArray()));
         Receive<WorkersFound>(found => Found(found.Workers));
         Receive<RefreshRoutees>(_ => _workerPool.Tell(GetRoutees.Instance));
-        Receive<Akka.Actor.Terminated>(t => Lost(t.ActorRef));
+        Receive<Akka.Actor.Terminated>(t => Lost(t.ActorRef, "the worker stopped or its node left"));
         // An aggregator that is done may have timed out or failed with chunks still out.
         Receive<RequestDone>(done => Forget(done.RequestKey, abandoned: true, done.TimedOut));
         Receive<RequestDeadline>(deadline =>
@@ -274,6 +276,7 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
         {
             _transport.Send(worker.Ref, chunk, Self);
             worker.InFlight.Add((chunk.RequestKey, chunk.Index));
+            _events.Dispatched(request.Info, chunk.Index, chunk.Attempt, worker.Ref);
         }
         catch (PoolException ex)
         {
@@ -287,9 +290,13 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
         try
         {
             _transport.Send(worker.Ref, batch, Self);
-            foreach (var key in batch.Keys)
+            for (var i = 0; i < batch.Keys.Length; i++)
             {
-                worker.InFlight.Add((key, 0));
+                worker.InFlight.Add((batch.Keys[i], 0));
+                if (_events.Enabled && _requests.TryGetValue(batch.Keys[i], out var member))
+                {
+                    _events.Dispatched(member.Info, 0, batch.Attempts[i], worker.Ref);
+                }
             }
         }
         catch (PoolException ex)
@@ -313,6 +320,11 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
 
         if (_requests.TryGetValue(key, out var request))
         {
+            if (finished && _events.Enabled)
+            {
+                _events.Completed(request.Info, index, reply is ChunkFailed failed ? failed.Attempt : ((ChunkResult)reply).Attempt, Sender, reply is ChunkFailed);
+            }
+
             if (reply is ChunkResult { Answered: true })
             {
                 Forget(key);
@@ -341,6 +353,7 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
             worker?.InFlight.Remove((result.Keys[i], 0));
             if (_requests.TryGetValue(result.Keys[i], out var request) && request.AttemptOf(0) == result.Attempts[i])
             {
+                _events.Completed(request.Info, 0, result.Attempts[i], Sender, failures?.ContainsKey(i) == true);
                 if (failures is not null && failures.TryGetValue(i, out var failure))
                 {
                     Finish(request, null, failure.ToException(0));
@@ -376,7 +389,7 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
             foreach (var gone in _workers.All.Where(w => !listed.Contains(w.Ref)).Select(w => w.Ref).ToList())
             {
                 Context.Unwatch(gone);
-                Lost(gone);
+                Lost(gone, "the worker is no longer offered (its node is unreachable, or it was abandoned)");
             }
         }
 
@@ -405,6 +418,7 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
 
             PoolMetrics.ChunksRerun.Add(1);
             request.Retry(index);
+            _events.Retried(request.Info, index, request.AttemptOf(index), Sender, crashed.Reason);
             _scheduler.EnqueueFirst(request);
         }
 
@@ -412,13 +426,14 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
     }
 
     /// <summary>A worker died or its node left: its chunks go out again; with no worker left, calls start waiting for one.</summary>
-    private void Lost(IActorRef worker)
+    private void Lost(IActorRef worker, string reason)
     {
         foreach (var (key, index) in _workers.Remove(worker))
         {
             if (_requests.TryGetValue(key, out var request))
             {
                 request.Retry(index);
+                _events.Retried(request.Info, index, request.AttemptOf(index), worker, reason);
                 _scheduler.EnqueueFirst(request);
             }
         }

@@ -128,6 +128,11 @@ internal sealed class Worker : UntypedActor
                 throw new InvalidOperationException($"Injected worker crash before running {work.GetType().Name}.");
             }
 
+            if (_activity.Delay is { Ticks: > 0 } delay)
+            {
+                Thread.Sleep(delay);
+            }
+
             run();
         }
         catch (Exception ex)

@@ -14,8 +14,9 @@ internal sealed class WorkerActivity
     private long _key;
     private long[]? _keys;
 
-    // Kept here rather than in the worker, so injected crashes outlive the restarts they cause.
+    // Kept here rather than in the worker, so injected faults outlive the restarts they cause.
     private int _crashes;
+    private long _delayTicks;
 
     /// <summary>The worker starts running a chunk of request <paramref name="key"/> of <paramref name="router"/>.</summary>
     public void Running(IActorRef router, long key)
@@ -65,5 +66,12 @@ internal sealed class WorkerActivity
         }
 
         return Interlocked.Decrement(ref _crashes) >= 0;
+    }
+
+    /// <summary>Fault injection: how long the worker waits before each chunk (zero: none).</summary>
+    public TimeSpan Delay
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _delayTicks));
+        set => Interlocked.Exchange(ref _delayTicks, value.Ticks);
     }
 }

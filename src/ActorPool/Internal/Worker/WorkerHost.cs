@@ -26,6 +26,7 @@ internal sealed class WorkerHost : ReceiveActor
     private readonly HashSet<IActorRef> _watchers = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Queue<DateTime> _recentStops = new();
+    private TimeSpan _delay;
     private int _named;
 
     public WorkerHost(int workers, WorkerOptions options)
@@ -43,19 +44,35 @@ internal sealed class WorkerHost : ReceiveActor
             Sender.Tell(Found());
         });
         Receive<AbandonStuck>(abandon => Abandon(abandon.Worker, abandon.RequestKey, Sender));
+        Receive<DelayChunks>(delay =>
+        {
+            _delay = delay.Delay;
+            foreach (var activity in _activity.Values)
+            {
+                activity.Delay = _delay;
+            }
+        });
         Receive<Terminated>(terminated => Stopped(terminated.ActorRef));
     }
 
-    /// <summary>Workers that crash outside user code are restarted (the default); this says so in the log.</summary>
+    /// <summary>
+    /// Akka's defaults, said in the log: a worker that crashes outside user code is restarted (its chunk runs again);
+    /// one that is killed, or cannot start, stops, and a fresh one takes its place (<see cref="Stopped"/>).
+    /// </summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(ex =>
     {
+        if (ex is ActorKilledException or ActorInitializationException or DeathPactException)
+        {
+            return Directive.Stop;
+        }
+
         _log.Warning(ex, "A pool worker failed outside user code and is restarted; its chunk runs again.");
         return Directive.Restart;
     });
 
     private IActorRef Start()
     {
-        var activity = new WorkerActivity();
+        var activity = new WorkerActivity { Delay = _delay };
         var worker = Context.ActorOf(Props.Create(() => new Worker(_options, activity)).WithDispatcher(PoolSettings.WorkerDispatcherPath), $"w{_named++}");
         _activity[worker] = activity;
         Context.Watch(worker);
@@ -145,3 +162,9 @@ internal sealed record WorkersOf(IReadOnlyList<IActorRef> Workers, IReadOnlyList
 /// a chunk of it. If the worker's thread is inside that call now, abandon it and start a fresh one.
 /// </summary>
 internal sealed record AbandonStuck(IActorRef Worker, long RequestKey) : IPoolMessage;
+
+/// <summary>
+/// Fault injection, for the simulation harness: every worker of this host, and every one it starts later, waits
+/// <paramref name="Delay"/> before each chunk (zero: not at all), as on a slow or overloaded machine.
+/// </summary>
+internal sealed record DelayChunks(TimeSpan Delay) : IPoolMessage;
