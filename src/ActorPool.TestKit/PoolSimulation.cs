@@ -62,7 +62,7 @@ public sealed class PoolSimulation : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(testKit);
         ArgumentOutOfRangeException.ThrowIfLessThan(nodes, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(workersPerNode, 1);
-        var hocon = SimulationSettings.Config(config);
+        var hocon = SimulationSettings.MemberConfig(config);
         var started = new List<PoolNode>();
         try
         {

@@ -9,8 +9,15 @@ public static class SimulationSettings
     /// <summary>How long a node must stay unreachable before the split-brain resolver downs it.</summary>
     public static readonly TimeSpan StableAfter = TimeSpan.FromSeconds(15);
 
-    /// <summary>The HOCON every member of a simulation gets, with <paramref name="extra"/> (the spec's own) laid over it.</summary>
-    internal static string Config(string? extra) => $$"""
+    /// <summary>
+    /// The HOCON every member of a simulation has, with <paramref name="extra"/> (the spec's own) laid over it. A
+    /// member you start yourself to join a simulation's cluster (<see cref="Pool.ConnectAsync"/>,
+    /// <see cref="PoolNode.StartAsync"/>) needs it as its <see cref="ClusterOptions.Config"/>: the nodes' transport
+    /// carries Akka's throttler, so their addresses read <c>akka.trttl.tcp://…</c>.
+    /// </summary>
+    /// <param name="extra">HOCON of your own, laid over the simulation's.</param>
+    /// <returns>The configuration text.</returns>
+    public static string MemberConfig(string? extra = null) => $$"""
         akka.loglevel = WARNING
         # Partitions: Akka's throttler transport can blackhole traffic between two nodes.
         akka.remote.dot-netty.tcp.applied-adapters = [trttl]

@@ -423,7 +423,9 @@ internal static class ClusterClients
     {
         // ConnectAsync bounds joining and finding a worker itself; the token bounds both together, and it leaves on cancellation.
         using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var pool = await Pool.ConnectAsync(new ClusterOptions { Seeds = [seed], Config = ThreeNodeCluster.Quiet }, null, bound.Token);
+        // The fixture's nodes carry the simulation's throttler transport; nodes a spec starts itself are plain.
+        var config = seed.StartsWith("akka.trttl.", StringComparison.Ordinal) ? ThreeNodeCluster.Joining : ThreeNodeCluster.Quiet;
+        var pool = await Pool.ConnectAsync(new ClusterOptions { Seeds = [seed], Config = config }, null, bound.Token);
         try
         {
             await ThreeNodeCluster.Until(async () => await WorkersOf(pool) == workers, $"a client's router to know {workers} workers");

@@ -20,7 +20,7 @@ public sealed class StuckWorkClusterSpec(ThreeNodeCluster cluster) : IClassFixtu
         var run = TestJobs.NewRun();
         using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var client = await Pool.ConnectAsync(
-            new ClusterOptions { Seeds = [cluster.PoolNodes[0].Address], Config = ThreeNodeCluster.Quiet },
+            new ClusterOptions { Seeds = [cluster.PoolNodes[0].Address], Config = ThreeNodeCluster.Joining },
             new PoolOptions { TaskTimeout = TimeSpan.FromSeconds(1) }, bound.Token);
         try
         {

@@ -1,14 +1,16 @@
 using ActorPool.Internal;
+using ActorPool.TestKit;
 using Akka.Actor;
-using Akka.Cluster;
 using Akka.Routing;
 using Xunit;
 
 namespace ActorPool.Tests.Cluster;
 
 /// <summary>
-/// Three worker nodes in this process (<see cref="PoolNode"/>s on 127.0.0.1, ports picked by the OS) formed into one
-/// cluster, with a pool on the first. Every wait is bounded; the nodes are stopped however the tests end.
+/// Three worker nodes in this process formed into one cluster by the simulation harness our users get
+/// (<see cref="PoolSimulation"/>), with a second pool on the first node, whose router is a node's own, as
+/// ClusterClient callers and <c>map --seeds</c> clients meet it. Every wait is bounded; the nodes are stopped
+/// however the tests end.
 /// </summary>
 public sealed class ThreeNodeCluster : IAsyncLifetime
 {
@@ -16,10 +18,20 @@ public sealed class ThreeNodeCluster : IAsyncLifetime
     public const int WorkersPerNode = 2;
     public const string Quiet = "akka.loglevel = WARNING";
 
-    public PoolNode[] PoolNodes { get; private set; } = [];
+    /// <summary>The configuration of a member that joins this fixture's cluster (its nodes' transport carries the throttler).</summary>
+    public static readonly string Joining = SimulationSettings.MemberConfig(Quiet);
+
+    // The harness belongs in a TestKit spec; a class fixture owns one of its own.
+    private readonly Akka.TestKit.Xunit2.TestKit _testKit = new(Quiet);
+
+    /// <summary>The harness: fault injection, and a pool in a client member of its own.</summary>
+    public PoolSimulation Simulation { get; private set; } = null!;
+
+    public PoolNode[] PoolNodes => Simulation.Nodes.ToArray();
 
     public ActorSystem[] Nodes => PoolNodes.Select(n => n.System).ToArray();
 
+    /// <summary>A pool whose router runs on the first node.</summary>
     public Pool Pool { get; private set; } = null!;
 
     /// <summary>A worker node's options: <see cref="WorkersPerNode"/> workers, quiet logs, joining through <paramref name="seeds"/>.</summary>
@@ -28,18 +40,20 @@ public sealed class ThreeNodeCluster : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var first = await PoolNode.StartAsync(Member([]));
-        var others = await Task.WhenAll(PoolNode.StartAsync(Member([first.Address])), PoolNode.StartAsync(Member([first.Address])));
-        PoolNodes = [first, .. others];
-        await Until(() => Akka.Cluster.Cluster.Get(first.System).State.Members.Count(m => m.Status == MemberStatus.Up) == PoolNodes.Length, "all three nodes up");
-        Pool = Pool.Create(first.System, new PoolOptions());
+        Simulation = await PoolSimulation.StartAsync(_testKit, nodes: 3, WorkersPerNode);
+        Pool = Pool.Create(PoolNodes[0].System, new PoolOptions());
         await Until(async () => (await Routees()).Count == PoolNodes.Length * WorkersPerNode, "every node's workers found");
     }
 
     public async Task DisposeAsync()
     {
         Pool?.Terminate();
-        await Task.WhenAll(Nodes.Select(n => n.Terminate().WaitAsync(Bound).ContinueWith(_ => { }, TaskScheduler.Default)));
+        if (Simulation is not null)
+        {
+            await Simulation.DisposeAsync();
+        }
+
+        _testKit.Dispose();
     }
 
     /// <summary>The workers the pool's router can deal to now, as its worker directory sees them.</summary>
