@@ -154,16 +154,23 @@ public sealed class PoolSimulation : IAsyncDisposable
 
     /// <summary>
     /// Cuts nodes <paramref name="a"/> and <paramref name="b"/> off from each other (Akka's throttler transport,
-    /// blackholing both directions) and returns once the cluster sees the cut. The pool stops dealing to workers of
-    /// unreachable nodes and sends what they held elsewhere. Heal within the split-brain resolver's
+    /// blackholing both directions) and returns once the cluster sees the cut: each side finds the other unreachable,
+    /// so the cluster counts both out, and the pool deals only to the other nodes' workers and sends what the two
+    /// held elsewhere. Heal within the split-brain resolver's
     /// <see cref="SimulationSettings.StableAfter"/>, or it downs the nodes cut off.
     /// </summary>
     /// <param name="a">One node's index in <see cref="Nodes"/>.</param>
     /// <param name="b">The other node's index.</param>
     public async Task PartitionAsync(int a, int b)
     {
-        await Partitions.CutAsync(Running(a), Running(b), Bound).ConfigureAwait(false);
-        await UntilAsync(() => Task.FromResult(Unreachable(Pool.System).Any()), $"the cluster to see nodes {a} and {b} cut off").ConfigureAwait(false);
+        var cut = new[] { Running(a), Running(b) };
+        await Partitions.CutAsync(cut[0], cut[1], Bound).ConfigureAwait(false);
+        // Each side sees the other unreachable, so the cluster (and the pool) counts both out until the cut heals.
+        var addresses = cut.Select(n => Cluster.Get(n.System).SelfAddress).ToHashSet();
+        var expected = (RunningNodes().Count() - cut.Length) * _workersPerNode;
+        await UntilAsync(async () => addresses.IsSubsetOf(Unreachable(Pool.System).Select(m => m.Address))
+                && await WorkersDealtToAsync().ConfigureAwait(false) == expected,
+            $"the cluster to see nodes {a} and {b} cut off, and the pool to deal only to the other {expected} workers").ConfigureAwait(false);
     }
 
     /// <summary>Reconnects nodes <paramref name="a"/> and <paramref name="b"/>, and returns once every node is reachable and dealt to again.</summary>
