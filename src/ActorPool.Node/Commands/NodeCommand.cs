@@ -61,7 +61,9 @@ internal static class NodeCommand
         }
         catch (Exception ex)
         {
-            Console.Error.WriteLine($"node failed to start: {CommonOptions.Cause(ex).GetBaseException().Message}");
+            // ActorPool's own exceptions say what to do; Akka's say it in their innermost one (a port in use, say).
+            var cause = CommonOptions.Cause(ex);
+            Console.Error.WriteLine($"node failed to start: {(cause is PoolException ? cause.Message : cause.GetBaseException().Message)}");
             return 1;
         }
 
