@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Reflection;
+using Akka.Configuration;
 
 namespace ActorPool.Node.Commands;
 
@@ -29,6 +31,51 @@ internal static class CommonOptions
         Description = description,
         DefaultValueFactory = _ => fallback,
     };
+
+    /// <summary>
+    /// <c>--config FILE</c>: HOCON laid over everything else this process configures, e.g. hocon/tls.conf. A missing
+    /// or unparsable file is a usage error before anything starts, not a node that half comes up.
+    /// </summary>
+    public static Option<string?> Config()
+    {
+        var option = new Option<string?>("--config")
+        {
+            Description = "A HOCON file laid over this process's Akka configuration, e.g. a copy of hocon/tls.conf to turn on TLS with mutual authentication.",
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is not { } path)
+            {
+                return;
+            }
+
+            if (!File.Exists(path))
+            {
+                result.AddError($"--config: there is no file '{path}' (relative paths start at {Environment.CurrentDirectory}).");
+                return;
+            }
+
+            try
+            {
+                ConfigurationFactory.ParseString(File.ReadAllText(path));
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                result.AddError($"--config: '{path}' is not valid HOCON: {ex.GetBaseException().Message}");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>The text of the <c>--config</c> file, or an empty string without one.</summary>
+    public static string ReadConfig(string? path) => path is null ? "" : File.ReadAllText(path);
+
+    /// <summary>
+    /// The exception that says what went wrong, under the layers that say nothing: Akka wraps a failed start-up (a
+    /// --config naming a missing certificate or the wrong password, say) in aggregate and reflection exceptions.
+    /// </summary>
+    public static Exception Cause(Exception ex) =>
+        ex is AggregateException or TargetInvocationException && ex.InnerException is { } inner ? Cause(inner) : ex;
 
     /// <summary>Loads --functions assemblies; a missing file is a clear error.</summary>
     public static void LoadFunctions(IEnumerable<string>? paths)

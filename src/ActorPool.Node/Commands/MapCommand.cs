@@ -37,9 +37,10 @@ internal static class MapCommand
         var timeout = new Option<double?>("--timeout") { Description = "Fail a part of the map that takes longer than this many seconds (none by default)." };
         var functions = CommonOptions.Functions();
         var host = CommonOptions.Host();
+        var config = CommonOptions.Config();
         var command = new Command("map", "Map a pool function over items on the cluster; results go to stdout one per line, in input order.")
         {
-            function, seeds, contacts, range, chunkSize, timeout, functions, host,
+            function, seeds, contacts, range, chunkSize, timeout, functions, host, config,
         };
         command.Validators.Add(result =>
         {
@@ -57,7 +58,8 @@ internal static class MapCommand
         });
         command.SetAction((result, cancellationToken) => RunAsync(new MapRequest(
             result.GetValue(function)!, result.GetValue(seeds) ?? [], result.GetValue(contacts) ?? [], result.GetValue(range),
-            result.GetValue(chunkSize), result.GetValue(timeout), result.GetValue(functions), result.GetValue(host)!), cancellationToken));
+            result.GetValue(chunkSize), result.GetValue(timeout), result.GetValue(functions), result.GetValue(host)!,
+            result.GetValue(config)), cancellationToken));
         return command;
     }
 
@@ -93,12 +95,13 @@ internal static class MapCommand
             if (request.Seeds.Length > 0)
             {
                 // A client member: its router deals to the workers the nodes own; the pool leaves the cluster when disposed.
-                pool = await Pool.ConnectAsync(new ClusterOptions { Seeds = request.Seeds, Host = request.Host, Config = NodeConfig.Logging("WARNING") }, options,
-                    cancellationToken).ConfigureAwait(false);
+                var config = NodeConfig.Logging("WARNING") + "\n" + CommonOptions.ReadConfig(request.Config);
+                pool = await Pool.ConnectAsync(new ClusterOptions { Seeds = request.Seeds, Host = request.Host, Config = config }, options, cancellationToken)
+                    .ConfigureAwait(false);
             }
             else
             {
-                system = ActorSystem.Create(NodeConfig.SystemName, NodeConfig.Client(host: request.Host));
+                system = ActorSystem.Create(NodeConfig.SystemName, NodeConfig.Client(CommonOptions.ReadConfig(request.Config), request.Host));
                 var receptionists = request.Contacts.Select(c => c.Contains("/system/", StringComparison.Ordinal) ? c : NodeConfig.Receptionist(c)).ToList();
                 pool = Pool.ConnectViaClusterClient(system, receptionists, options, RouterPath);
                 await ReachAsync(system, receptionists, cancellationToken).ConfigureAwait(false);
@@ -203,11 +206,11 @@ internal static class MapCommand
         }
     }
 
-    private static string Describe(Exception ex) => ex switch
+    private static string Describe(Exception ex) => CommonOptions.Cause(ex) switch
     {
         PoolTaskException task => $"{task.Message}{Environment.NewLine}{task.RemoteStackTrace}",
-        _ => ex.Message,
+        var cause => cause.Message,
     };
 
-    private sealed record MapRequest(string Function, string[] Seeds, string[] Contacts, string? Range, int ChunkSize, double? Timeout, string[]? Functions, string Host);
+    private sealed record MapRequest(string Function, string[] Seeds, string[] Contacts, string? Range, int ChunkSize, double? Timeout, string[]? Functions, string Host, string? Config);
 }

@@ -25,9 +25,10 @@ internal static class NodeCommand
         workers.Validate(1, "workers per node");
         var functions = CommonOptions.Functions();
         var host = CommonOptions.Host();
+        var config = CommonOptions.Config();
         var command = new Command("node", "Run a cluster node: join (or, as the first seed, form) the cluster and host workers until SIGTERM or Ctrl+C.")
         {
-            host, port, seeds, roles, workers, functions,
+            host, port, seeds, roles, workers, functions, config,
         };
         command.Validators.Add(result =>
         {
@@ -37,11 +38,11 @@ internal static class NodeCommand
             }
         });
         command.SetAction((result, _) => RunAsync(result.GetValue(host)!, result.GetValue(port), result.GetValue(seeds) ?? [], result.GetValue(roles) ?? ["worker"],
-            result.GetValue(workers), result.GetValue(functions)));
+            result.GetValue(workers), result.GetValue(functions), result.GetValue(config)));
         return command;
     }
 
-    private static async Task<int> RunAsync(string host, int port, string[] seeds, string[] roles, int workers, string[]? functions)
+    private static async Task<int> RunAsync(string host, int port, string[] seeds, string[] roles, int workers, string[]? functions, string? config)
     {
         PoolNode node;
         try
@@ -54,12 +55,15 @@ internal static class NodeCommand
                 Seeds = seeds,
                 Roles = roles,
                 Workers = workers,
-                Config = NodeConfig.Logging("INFO"),
+                // The --config file goes last, over everything, logging included.
+                Config = NodeConfig.Logging("INFO") + "\n" + CommonOptions.ReadConfig(config),
             }).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            Console.Error.WriteLine($"node failed to start: {ex.GetBaseException().Message}");
+            // ActorPool's own exceptions say what to do; Akka's say it in their innermost one (a port in use, say).
+            var cause = CommonOptions.Cause(ex);
+            Console.Error.WriteLine($"node failed to start: {(cause is PoolException ? cause.Message : cause.GetBaseException().Message)}");
             return 1;
         }
 

@@ -21,7 +21,7 @@ internal static class ClusterMembership
     /// Joins through the seeds (or forms a cluster of one when there are none) and waits, within
     /// <see cref="Bound"/>, until this member is up.
     /// </summary>
-    /// <exception cref="PoolException">The member was not let in within the bound.</exception>
+    /// <exception cref="PoolException">The member was not let in within the bound, or was shut down before it was.</exception>
     public static async Task JoinAsync(ActorSystem system, ClusterOptions options, CancellationToken cancellationToken)
     {
         var cluster = Akka.Cluster.Cluster.Get(system);
@@ -38,7 +38,15 @@ internal static class ClusterMembership
 
         try
         {
-            await up.Task.WaitAsync(Bound, cancellationToken).ConfigureAwait(false);
+            // Akka may shut a joining member down (an outbound TLS handshake that failed, say): it will never be up,
+            // so say why now rather than when the bound runs out.
+            var first = await Task.WhenAny(up.Task, system.WhenTerminated).WaitAsync(Bound, cancellationToken).ConfigureAwait(false);
+            if (first != up.Task)
+            {
+                var reason = CoordinatedShutdown.Get(system).ShutdownReason?.ToString() ?? "its actor system was terminated";
+                throw new PoolException(
+                    $"{cluster.SelfAddress} was shut down before it joined the cluster at {string.Join(", ", options.Seeds)}: {reason}. See the log for the cause.");
+            }
         }
         catch (TimeoutException ex)
         {

@@ -24,7 +24,7 @@ internal sealed class NodeProcess : IDisposable
     private readonly string _commandLine;
     private readonly Task _stdin;
 
-    private NodeProcess(string name, IReadOnlyList<string> arguments, string? input)
+    private NodeProcess(string name, IReadOnlyList<string> arguments, string? input, IReadOnlyDictionary<string, string>? environment)
     {
         Name = name;
         var info = new ProcessStartInfo(DotnetHost)
@@ -43,6 +43,11 @@ internal sealed class NodeProcess : IDisposable
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
+        }
+
+        foreach (var (variable, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[variable] = value;
         }
 
         _commandLine = $"dotnet ActorPool.Node.dll {string.Join(' ', arguments)}";
@@ -94,15 +99,18 @@ internal sealed class NodeProcess : IDisposable
     /// <summary>The dotnet host that runs the tests runs the nodes too.</summary>
     private static string DotnetHost { get; } = FindDotnetHost();
 
-    /// <summary>Starts <c>dotnet ActorPool.Node.dll arguments…</c>, writes <paramref name="input"/> to its stdin and closes it.</summary>
-    public static NodeProcess Start(string name, IReadOnlyList<string> arguments, string? input = null)
+    /// <summary>
+    /// Starts <c>dotnet ActorPool.Node.dll arguments…</c>, writes <paramref name="input"/> to its stdin and closes it;
+    /// <paramref name="environment"/> adds to or replaces the variables it inherits from the test.
+    /// </summary>
+    public static NodeProcess Start(string name, IReadOnlyList<string> arguments, string? input = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         if (!File.Exists(NodeDll))
         {
             throw new FileNotFoundException($"ActorPool.Node.dll is not in the test output directory {AppContext.BaseDirectory}; the test project must reference ActorPool.Node.", NodeDll);
         }
 
-        return new NodeProcess(name, arguments, input);
+        return new NodeProcess(name, arguments, input, environment);
     }
 
     /// <summary>Waits, at most <paramref name="timeout"/>, for a stderr line that <paramref name="match"/> accepts; fails at once if the process exits first.</summary>
