@@ -209,9 +209,10 @@ internal sealed class ClusterClientProxy : ReceiveActor, IWithTimers
     }
 
     /// <summary>
-    /// The client gave up, or a router or holder of calls is gone. The router's node lost (the router itself, or any
-    /// actor of its node found dead by the failure detector) sends the proxy locating another; the calls a dead
-    /// holder held are sent again.
+    /// The client gave up, or a router or holder of calls is gone. The serving node is taken for lost when its router
+    /// dies, when the failure detector finds any actor of that node dead, or when one of its actors stops without
+    /// answering a call it held (the node is shutting down): the proxy then locates another router before the calls
+    /// the dead holder held are sent again, so that none goes to the dying node.
     /// </summary>
     private void Lost(Terminated terminated)
     {
@@ -222,20 +223,27 @@ internal sealed class ClusterClientProxy : ReceiveActor, IWithTimers
             return;
         }
 
-        if (_router is { } router && (actor.Equals(router) || (terminated.AddressTerminated && actor.Path.Address.Equals(router.Path.Address))))
-        {
-            Relocate(router.Path.Address);
-        }
-
+        var orphans = new List<(PendingCall Call, CallRoute Route)>();
         if (_holders.TryRemove(actor, out var held))
         {
             foreach (var id in held)
             {
                 if (_calls.Peek(id) is { Route: { } route } call && actor.Equals(route.Holder))
                 {
-                    SendAgain(call, route, actor.Path.Address);
+                    orphans.Add((call, route));
                 }
             }
+        }
+
+        if (_router is { } router && actor.Path.Address.Equals(router.Path.Address)
+            && (actor.Equals(router) || terminated.AddressTerminated || orphans.Count > 0))
+        {
+            Relocate(router.Path.Address);
+        }
+
+        foreach (var (call, route) in orphans)
+        {
+            SendAgain(call, route, actor.Path.Address);
         }
     }
 

@@ -90,6 +90,30 @@ public sealed class ClusterClientProxySpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task An_aggregator_of_the_serving_node_stopping_unanswered_sends_its_call_once_to_the_next_router()
+    {
+        var first = CreateTestProbe("first");
+        Answer(await ExpectProbeAsync(), first);
+        var (call, task) = Apply(8);
+        await ExpectSentAsync<Submit>();
+        var aggregator = CreateTestProbe("aggregator");
+        _proxy.Tell(new RequestAccepted(call.Id), aggregator.Ref);
+
+        // Its node is shutting down: the aggregator stops before the router does, and the call must not go to that router.
+        Sys.Stop(aggregator.Ref);
+        var probe = await ExpectProbeAsync();
+        Sys.Stop(first.Ref);
+        await ExpectOnlyProbesAsync();
+
+        var second = CreateTestProbe("second");
+        Answer(probe, second);
+        Assert.Equal(call.Id, (await ExpectSentAsync<Submit>()).RequestId);
+        await _client.ExpectNoMsgAsync(Quiet);
+        _proxy.Tell(new ApplyResult(call.Id, 64), second.Ref);
+        Assert.Equal(64, await task.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public async Task A_call_whose_serving_node_is_lost_every_time_fails_after_three_resubmissions_saying_so()
     {
         Answer(await ExpectProbeAsync(), CreateTestProbe("router-0"));
