@@ -209,9 +209,9 @@ internal sealed class ClusterClientProxy : ReceiveActor, IWithTimers
     }
 
     /// <summary>
-    /// The client gave up, or a router or holder of calls is gone. The serving node is taken for lost when its router
+    /// The client gave up, or a router or holder of calls is gone. A serving node is taken for lost when its router
     /// dies, when the failure detector finds any actor of that node dead, or when one of its actors stops without
-    /// answering a call it held (the node is shutting down): the proxy then locates another router before the calls
+    /// answering a call it held (the node is shutting down): the proxy then locates a router again before the calls
     /// the dead holder held are sent again, so that none goes to the dying node.
     /// </summary>
     private void Lost(Terminated terminated)
@@ -235,10 +235,11 @@ internal sealed class ClusterClientProxy : ReceiveActor, IWithTimers
             }
         }
 
-        if (_router is { } router && actor.Path.Address.Equals(router.Path.Address)
-            && (actor.Equals(router) || terminated.AddressTerminated || orphans.Count > 0))
+        // Calls held on another node mean the client was connected there (it switched receptionists by itself), and
+        // may still be: which router serves is asked again, so nothing is sent to a dead node.
+        if (_router is { } router && (actor.Equals(router) || orphans.Count > 0 || (terminated.AddressTerminated && actor.Path.Address.Equals(router.Path.Address))))
         {
-            Relocate(router.Path.Address);
+            Relocate(actor.Path.Address);
         }
 
         foreach (var (call, route) in orphans)
