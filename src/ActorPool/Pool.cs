@@ -151,8 +151,31 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
     /// <param name="routerPath">The router's path on the nodes.</param>
     /// <exception cref="ArgumentException"><paramref name="contacts"/> is empty or holds a path that is not an actor path.</exception>
     /// <remarks>
+    /// <para>
+    /// Every call, and every message of a call (an <c>Imap</c>'s segments, a cancel), goes to one router: the one on
+    /// the node whose receptionist the client is connected to (<c>ClusterClient.Send</c> with local affinity). A call
+    /// is never split across routers. That router deals to the workers of every node, so the death of any other node
+    /// only sends the chunks its workers held to other workers, as for any pool.
+    /// </para>
+    /// <para>
+    /// When the serving node itself is lost (killed, or shutting down), the calls it held, and those sent to it that
+    /// it had not yet accepted, are sent again, whole, to the router of the node the client connects to next; calls
+    /// made meanwhile wait for that router. A call is sent again at most 3 times; when its serving node is lost a
+    /// fourth time it fails with <see cref="PoolWorkerLostException"/>, saying which node was lost and how many times
+    /// the call was tried. Functions may therefore run more than once, as when a worker is lost; a call's
+    /// <see cref="PoolOptions.TaskTimeout"/> starts again with each send. A streamed call (<c>Imap</c>,
+    /// <c>ImapUnordered</c>) is sent a segment at a time: a segment sent again after part of it was streamed runs
+    /// whole again, and the results already yielded are not yielded a second time, so every item is yielded once and
+    /// an ordered stream stays in order. To send calls again the pool keeps each outstanding call's request (a
+    /// reference to its arguments, not a copy) until the call is answered.
+    /// </para>
+    /// <para>
+    /// How soon a dead node is noticed is set by <c>akka.remote.watch-failure-detector</c> and the client's
+    /// <c>akka.cluster.client</c> heartbeat settings (the node executable's client allows a 5 s pause for both).
     /// When no contact point answers within the client's <c>akka.cluster.client.reconnect-timeout</c> (30 s unless
-    /// set), outstanding and later calls fail with <see cref="PoolWorkerLostException"/>.
+    /// set), or the client reaches a contact point but no router answers for twice that long, outstanding and later
+    /// calls fail with <see cref="PoolWorkerLostException"/>.
+    /// </para>
     /// </remarks>
     public static Pool ConnectViaClusterClient(ActorSystem system, IEnumerable<string> contacts, PoolOptions? options = null, string routerPath = "/user/pool")
     {
