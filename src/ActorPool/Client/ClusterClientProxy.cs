@@ -114,11 +114,14 @@ internal sealed class ClusterClientProxy : ReceiveActor, IWithTimers
     {
         Receive<RequestAccepted>(Accepted);
         Receive<Terminated>(Lost);
-        Receive<MapPart>(part => _calls.Dispatch(part));
-        Receive<MapResult>(result => _calls.Dispatch(result));
-        Receive<ApplyResult>(result => _calls.Dispatch(result));
-        Receive<Status.Failure>(failure => _calls.Dispatch(failure));
+        // Handled whether or not a call still waits for them: a reply must never be forwarded to the cluster.
+        Receive<MapPart>(Answer);
+        Receive<MapResult>(Answer);
+        Receive<ApplyResult>(Answer);
+        Receive<Status.Failure>(Answer);
     }
+
+    private void Answer(object reply) => _calls.Dispatch(reply);
 
     private void StartLocating()
     {
@@ -235,9 +238,12 @@ internal sealed class ClusterClientProxy : ReceiveActor, IWithTimers
             }
         }
 
-        // Calls held on another node mean the client was connected there (it switched receptionists by itself), and
-        // may still be: which router serves is asked again, so nothing is sent to a dead node.
-        if (_router is { } router && (actor.Equals(router) || orphans.Count > 0 || (terminated.AddressTerminated && actor.Path.Address.Equals(router.Path.Address))))
+        // A call forwarded to the current router but held by an actor now dead went wherever the client is connected:
+        // usually the router's node, but the client may have switched receptionists by itself. Either way the node
+        // the client is connected to may be dying, so which router serves is asked again and nothing is sent there.
+        // (A late death from a router replaced already concerns calls forwarded before: they just go again.)
+        if (_router is { } router && (actor.Equals(router) || orphans.Any(o => o.Route.Generation == _generation)
+            || (terminated.AddressTerminated && actor.Path.Address.Equals(router.Path.Address))))
         {
             Relocate(actor.Path.Address);
         }

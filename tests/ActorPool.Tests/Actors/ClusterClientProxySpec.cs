@@ -114,6 +114,31 @@ public sealed class ClusterClientProxySpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task A_replaced_router_whose_death_comes_late_has_its_calls_sent_to_the_new_one_at_once()
+    {
+        var first = CreateTestProbe("first");
+        Answer(await ExpectProbeAsync(), first);
+        var (direct, directTask) = Apply(9);
+        var (aggregated, _) = Apply(10);
+        await ExpectSentAsync<Submit>();
+        await ExpectSentAsync<Submit>();
+        _proxy.Tell(new RequestAccepted(direct.Id), first.Ref);
+        var aggregator = CreateTestProbe("aggregator");
+        _proxy.Tell(new RequestAccepted(aggregated.Id), aggregator.Ref);
+        Sys.Stop(aggregator.Ref);
+        var second = CreateTestProbe("second");
+        Answer(await ExpectProbeAsync(), second);
+        Assert.Equal(aggregated.Id, (await ExpectSentAsync<Submit>()).RequestId);
+
+        // The first router's own death comes after the second was found: its call goes there, without asking again.
+        Sys.Stop(first.Ref);
+        var next = Decode(await _client.ExpectMsgAsync<ClusterClient.Send>());
+        Assert.Equal(direct.Id, Assert.IsType<Submit>(next).RequestId);
+        _proxy.Tell(new ApplyResult(direct.Id, 81), second.Ref);
+        Assert.Equal(81, await directTask.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public async Task A_call_whose_serving_node_is_lost_every_time_fails_after_three_resubmissions_saying_so()
     {
         Answer(await ExpectProbeAsync(), CreateTestProbe("router-0"));
@@ -177,6 +202,15 @@ public sealed class ClusterClientProxySpec : Akka.TestKit.Xunit2.TestKit
         _proxy.Tell(new ActorIdentity(probe.MessageId, router.Ref), router.Ref);
     }
 
+    /// <summary>What the proxy sent through the client, to the routers' path with local affinity, decoded if it was encoded.</summary>
+    private object Decode(ClusterClient.Send send)
+    {
+        Assert.Equal((RouterPath, true), (send.Path, send.LocalAffinity));
+        return send.Message is Encoded encoded
+            ? ((SerializerWithStringManifest)Sys.Serialization.FindSerializerForType(typeof(IPoolMessage))).FromBinary(encoded.Bytes, encoded.Manifest)
+            : send.Message;
+    }
+
     /// <summary>For <see cref="Quiet"/>, the proxy sends nothing through the client but its questions.</summary>
     private async Task ExpectOnlyProbesAsync()
     {
@@ -192,11 +226,7 @@ public sealed class ClusterClientProxySpec : Akka.TestKit.Xunit2.TestKit
     {
         while (true)
         {
-            var send = await _client.ExpectMsgAsync<ClusterClient.Send>();
-            Assert.Equal((RouterPath, true), (send.Path, send.LocalAffinity));
-            var message = send.Message is Encoded encoded
-                ? ((SerializerWithStringManifest)Sys.Serialization.FindSerializerForType(typeof(IPoolMessage))).FromBinary(encoded.Bytes, encoded.Manifest)
-                : send.Message;
+            var message = Decode(await _client.ExpectMsgAsync<ClusterClient.Send>());
             if (message is not Identify)
             {
                 return Assert.IsType<T>(message);
