@@ -152,10 +152,10 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
     /// <exception cref="ArgumentException"><paramref name="contacts"/> is empty or holds a path that is not an actor path.</exception>
     /// <remarks>
     /// <para>
-    /// Every call, and every message of a call (an <c>Imap</c>'s segments, a cancel), goes to one router: the one on
-    /// the node whose receptionist the client is connected to (<c>ClusterClient.Send</c> with local affinity). A call
-    /// is never split across routers. That router deals to the workers of every node, so the death of any other node
-    /// only sends the chunks its workers held to other workers, as for any pool.
+    /// All calls, and everything they send (an <c>Imap</c>'s segments, cancels), go to one router: the one on the node
+    /// whose receptionist the client is connected to (<c>ClusterClient.Send</c> with local affinity). A call is never
+    /// split across routers. That router deals to the workers of every node, so the death of any other node only
+    /// sends the chunks its workers held to other workers, as for any pool.
     /// </para>
     /// <para>
     /// When the serving node itself is lost (killed, or shutting down), the calls it held, and those sent to it that

@@ -167,29 +167,43 @@ internal sealed class ClusterClientProxy : ReceiveActor, IWithTimers
     /// <summary>Sends a message to the router; a request is remembered with its call, to be sent again if its node is lost.</summary>
     private void Forward(object message, IActorRef sender)
     {
-        if (message is not Submit submit)
+        switch (message)
         {
-            // Cancels, and the public protocol sent to this pool's Router by its users (their sender gets the answer).
-            _client.Tell(new ClusterClient.Send(_routerPath, message, localAffinity: true), sender);
-            return;
-        }
+            case Submit submit when submit.ReplyTo.Equals(Self):
+                if (_calls.Peek(submit.RequestId) is not { } call)
+                {
+                    // Answered, cancelled or failed while it waited here.
+                    return;
+                }
 
-        if (_calls.Peek(submit.RequestId) is not { } call)
-        {
-            // Answered, cancelled or failed while it waited here.
-            return;
+                var route = call.Route ??= new CallRoute(submit);
+                route.Generation = _generation;
+                Send(submit, sender, failure => _calls.Take(submit.RequestId)?.Fail(failure));
+                break;
+            case Submit foreign:
+                // Another facade's call (Pool.Connect over this pool's Router): forwarded, its replies go to that facade.
+                Send(foreign, sender, failure => foreign.ReplyTo.Tell(new Status.Failure(failure, foreign.RequestId)));
+                break;
+            default:
+                // Cancels, and the public protocol sent to this pool's Router by its users (their sender gets the answer).
+                _client.Tell(new ClusterClient.Send(_routerPath, message, localAffinity: true), sender);
+                break;
         }
+    }
 
-        var route = call.Route ??= new CallRoute(submit);
-        route.Generation = _generation;
+    /// <summary>
+    /// Sends a request encoded here, so that a value that cannot cross, or a request too large for a frame, fails its
+    /// call instead of being dropped on the way.
+    /// </summary>
+    private void Send(Submit submit, IActorRef sender, Action<PoolException> failed)
+    {
         try
         {
-            // Encoded here, so a value that cannot cross, or a request too large for a frame, fails its call instead of being dropped.
             _transport.Encode(submit, encoded => _client.Tell(new ClusterClient.Send(_routerPath, encoded, localAffinity: true), sender));
         }
         catch (PoolException ex)
         {
-            _calls.Take(submit.RequestId)?.Fail(ex);
+            failed(ex);
         }
     }
 

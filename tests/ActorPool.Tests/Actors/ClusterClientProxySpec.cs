@@ -55,6 +55,19 @@ public sealed class ClusterClientProxySpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task Another_facades_request_through_this_Router_is_forwarded_with_its_own_reply_address()
+    {
+        Answer(await ExpectProbeAsync(), CreateTestProbe("router"));
+        var inbox = CreateTestProbe("other-facade");
+
+        _proxy.Tell(new Submit(1, "square", new[] { 3 }, ReplyMode.Single, inbox.Ref) { ChunkSize = 1 }, inbox.Ref);
+
+        var sent = await ExpectSentAsync<Submit>();
+        Assert.Equal((1L, inbox.Ref.Path), (sent.RequestId, sent.ReplyTo.Path));
+        Assert.Empty(_calls.Ids);
+    }
+
+    [Fact]
     public async Task The_serving_router_lost_sends_its_calls_again_to_the_next_router_and_nothing_to_the_dead_one()
     {
         var first = CreateTestProbe("first");
