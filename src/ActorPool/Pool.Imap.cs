@@ -86,7 +86,7 @@ public sealed partial class Pool
         var byId = new Dictionary<long, StreamSegment<TResult>>();
         var mode = ordered ? ReplyMode.OrderedStream : ReplyMode.UnorderedStream;
         // The stream is one call while it runs: Join waits for it, Terminate fails it, and it feeds on after Close.
-        var guard = new StreamCall<TResult>(events.Writer);
+        var guard = new StreamCall<TResult>(events.Writer, items: 0, ordered);
         _calls.Add(guard);
         using var input = items.GetEnumerator();
         ExceptionDispatchInfo? inputFailure = null;
@@ -119,8 +119,8 @@ public sealed partial class Pool
                             throw new PoolClosedException("The pool was terminated before this stream finished.");
                         }
 
-                        var call = new StreamCall<TResult>(events.Writer);
                         var arguments = batch.ToArray();
+                        var call = new StreamCall<TResult>(events.Writer, arguments.Length, ordered);
                         Send(call, id => request(id, arguments, mode) with { AdmittedBeforeClose = true }, Task.CompletedTask, CancellationToken.None);
                         var segment = new StreamSegment<TResult>(call.Id, sent);
                         sent += arguments.Length;

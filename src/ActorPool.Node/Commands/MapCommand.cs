@@ -1,10 +1,8 @@
-using System.Collections.Immutable;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using ActorPool.Node.Hosting;
 using Akka.Actor;
-using Akka.Cluster.Tools.Client;
 
 namespace ActorPool.Node.Commands;
 
@@ -104,7 +102,8 @@ internal static class MapCommand
                 system = ActorSystem.Create(NodeConfig.SystemName, NodeConfig.Client(CommonOptions.ReadConfig(request.Config), request.Host));
                 var receptionists = request.Contacts.Select(c => c.Contains("/system/", StringComparison.Ordinal) ? c : NodeConfig.Receptionist(c)).ToList();
                 pool = Pool.ConnectViaClusterClient(system, receptionists, options, RouterPath);
-                await ReachAsync(system, receptionists, cancellationToken).ConfigureAwait(false);
+                var serving = await ReachAsync(pool, system, receptionists, cancellationToken).ConfigureAwait(false);
+                Console.Error.WriteLine($"map: calls go to the router on {serving}");
             }
 
             await using (pool.ConfigureAwait(false))
@@ -141,33 +140,21 @@ internal static class MapCommand
 
     /// <summary>
     /// Checks, within <see cref="ReachTimeout"/>, that the router of some node answers through ClusterClient before any
-    /// work is sent. The check goes through a ClusterClient of its own, over the same path the work takes (receptionist,
-    /// then the router registered at <see cref="RouterPath"/>): asking the pool's local proxy would be answered by the
-    /// proxy itself, whether or not any node is there.
+    /// work is sent, and says which: the pool asks over the path its work takes (receptionist, then the router
+    /// registered at <see cref="RouterPath"/> on the receptionist's node), and sends all its calls to the router that answers.
     /// </summary>
-    private static async Task ReachAsync(ActorSystem system, IReadOnlyCollection<string> receptionists, CancellationToken cancellationToken)
+    private static async Task<Address> ReachAsync(Pool pool, ActorSystem system, IReadOnlyCollection<string> receptionists, CancellationToken cancellationToken)
     {
-        var settings = ClusterClientSettings.Create(system).WithInitialContacts(receptionists.Select(ActorPath.Parse).ToImmutableHashSet());
-        var probe = system.ActorOf(ClusterClient.Props(settings), $"map-reach-{Guid.NewGuid():N}");
         try
         {
-            var identity = await probe.Ask<ActorIdentity>(new ClusterClient.Send(RouterPath, new Identify("map"), localAffinity: false), ReachTimeout, cancellationToken)
-                .ConfigureAwait(false);
-            if (identity.Subject is null)
-            {
-                throw new TimeoutException($"nothing is registered at {RouterPath}");
-            }
+            return await pool.ServingNodeAsync(ReachTimeout, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is TimeoutException or AskTimeoutException)
+        catch (Exception ex) when (ex is AskTimeoutException or PoolWorkerLostException)
         {
             throw new InvalidOperationException(
                 $"No node answered at {string.Join(", ", receptionists)} within {ReachTimeout.TotalSeconds:0} s "
                 + $"(asked through ClusterClient for the router at {RouterPath}; this client is {Self(system)}). "
                 + "Are the nodes running, and is each address spelled exactly as the node advertises it (its 'node up: …' line)?", ex);
-        }
-        finally
-        {
-            system.Stop(probe);
         }
     }
 

@@ -6,6 +6,12 @@ internal abstract class PendingCall
     /// <summary>The request id, set when the call is registered.</summary>
     public long Id { get; set; }
 
+    /// <summary>
+    /// For a pool connected through ClusterClient: where the call went and what sending it again takes. Only that
+    /// pool's <see cref="ClusterClientProxy"/> reads or writes it; null elsewhere.
+    /// </summary>
+    public CallRoute? Route { get; set; }
+
     /// <summary>A result, or a part of a streamed one.</summary>
     public abstract void Deliver(object message);
 

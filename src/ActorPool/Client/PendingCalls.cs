@@ -93,13 +93,19 @@ internal sealed class PendingCalls(int limit)
     }
 
     /// <summary>Fails every outstanding call.</summary>
-    public void FailAll(Func<Exception> failure)
+    public void FailAll(Func<Exception> failure) => FailAll(_ => failure());
+
+    /// <summary>Fails every outstanding call, each with the failure made for it.</summary>
+    public void FailAll(Func<PendingCall, Exception> failure)
     {
         foreach (var id in _calls.Keys)
         {
             try
             {
-                Take(id)?.Fail(failure());
+                if (Take(id) is { } call)
+                {
+                    call.Fail(failure(call));
+                }
             }
             catch (Exception)
             {

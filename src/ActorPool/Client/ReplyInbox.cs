@@ -13,8 +13,8 @@ internal sealed class ReplyInbox : UntypedActor
     private readonly PendingCalls _calls;
     private readonly IActorRef _router;
 
-    /// <summary>Remote actors holding our calls (aggregators, or a router answering one-chunk calls itself), and those calls.</summary>
-    private readonly Dictionary<IActorRef, HashSet<long>> _holders = [];
+    /// <summary>Remote actors holding our calls, and those calls.</summary>
+    private readonly CallHolders _holders;
 
     private readonly Action<Exception> _routerLost;
 
@@ -24,6 +24,7 @@ internal sealed class ReplyInbox : UntypedActor
     public ReplyInbox(PendingCalls calls, IActorRef router, Action<Exception> routerLost)
     {
         _calls = calls;
+        _holders = new CallHolders(calls);
         _router = router;
         _routerLost = routerLost;
     }
@@ -36,19 +37,11 @@ internal sealed class ReplyInbox : UntypedActor
         {
             case RequestAccepted accepted when _calls.Peek(accepted.RequestId) is not null:
                 // The call is served on another node: if the holder dies, fail its calls instead of waiting forever.
-                if (!_holders.TryGetValue(Sender, out var held))
+                if (_holders.Add(Sender, accepted.RequestId))
                 {
-                    _holders[Sender] = held = [];
                     Context.Watch(Sender);
                 }
 
-                if (held.Count >= 1024)
-                {
-                    // Forget calls answered since; only those still waiting matter when the holder dies.
-                    held.RemoveWhere(id => _calls.Peek(id) is null);
-                }
-
-                held.Add(accepted.RequestId);
                 break;
             case RequestAccepted:
                 break;
@@ -59,7 +52,7 @@ internal sealed class ReplyInbox : UntypedActor
                 _routerLost(lost);
                 _calls.FailAll(() => lost);
                 break;
-            case Terminated terminated when _holders.Remove(terminated.ActorRef, out var orphans):
+            case Terminated terminated when _holders.TryRemove(terminated.ActorRef, out var orphans):
                 foreach (var id in orphans)
                 {
                     _calls.Take(id)?.Fail(new PoolWorkerLostException(

@@ -14,11 +14,9 @@ namespace ActorPool.Internal;
 internal sealed class Transport
 {
     private static readonly ConditionalWeakTable<ActorSystem, Transport> PerSystem = new();
-    private static readonly object Marker = new();
 
     private readonly ExtendedActorSystem _system;
     private readonly Address _self;
-    private readonly ConditionalWeakTable<IActorRef, object> _forwarders = new();
     private ActorPoolSerializer? _serializer;
 
     private Transport(ExtendedActorSystem system)
@@ -39,11 +37,7 @@ internal sealed class Transport
     public static Transport Of(ActorSystem system) => PerSystem.GetValue(system, s => new Transport((ExtendedActorSystem)s));
 
     /// <summary>Whether messages to <paramref name="actor"/> leave this actor system, and so are encoded.</summary>
-    public bool IsRemote(IActorRef actor) =>
-        (actor.Path.Address.HasGlobalScope && !actor.Path.Address.Equals(_self)) || _forwarders.TryGetValue(actor, out _);
-
-    /// <summary>A local actor that passes what it is told on to another process (a ClusterClient proxy): treated as remote.</summary>
-    public void MarkRemote(IActorRef forwarder) => _forwarders.AddOrUpdate(forwarder, Marker);
+    public bool IsRemote(IActorRef actor) => actor.Path.Address.HasGlobalScope && !actor.Path.Address.Equals(_self);
 
     /// <summary>Sends a message; see the class summary for what happens when it leaves this process.</summary>
     /// <exception cref="PoolPayloadException">The message leaves this process and a value in it cannot cross, or it is too large and cannot be split.</exception>
@@ -51,7 +45,7 @@ internal sealed class Transport
     {
         if (IsRemote(target))
         {
-            SendAcross(target, message is Status.Failure failure ? FailureReply.From(failure) : message, sender);
+            Encode(message, encoded => target.Tell(encoded, sender));
         }
         else
         {
@@ -62,7 +56,15 @@ internal sealed class Transport
     /// <summary>Encoded bytes per item of an argument array, to size chunks for other nodes.</summary>
     public double BytesPerItem(Array items) => Serializer.Codec.BytesPerItem(items);
 
-    private void SendAcross(IActorRef target, object message, IActorRef? sender)
+    /// <summary>
+    /// Encodes a message for another process, as <see cref="Send"/> does for a remote target, and hands each piece
+    /// to <paramref name="send"/>: for a message that travels inside another (a ClusterClient's <c>Send</c>).
+    /// </summary>
+    /// <exception cref="PoolPayloadException">A value in the message cannot cross, or it is too large and cannot be split.</exception>
+    public void Encode(object message, Action<Encoded> send) =>
+        EncodeAcross(message is Status.Failure failure ? FailureReply.From(failure) : message, send);
+
+    private void EncodeAcross(object message, Action<Encoded> send)
     {
         byte[] bytes;
         try
@@ -77,13 +79,13 @@ internal sealed class Transport
 
         if (bytes.Length <= Budget)
         {
-            target.Tell(new Encoded(Serializer.Manifest(message), bytes), sender);
+            send(new Encoded(Serializer.Manifest(message), bytes));
         }
         else if (message is ISplittable { Count: > 1 } splittable)
         {
             var (first, second) = splittable.Split(splittable.Count / 2);
-            SendAcross(target, first, sender);
-            SendAcross(target, second, sender);
+            EncodeAcross(first, send);
+            EncodeAcross(second, send);
         }
         else
         {
