@@ -21,7 +21,7 @@ public sealed class ClusterClientProxySpec : Akka.TestKit.Xunit2.TestKit
     /// <summary>How long "nothing more arrives" is watched for; only a wrong message can fail it, never a slow machine.</summary>
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);
 
-    private readonly PendingCalls _calls = new();
+    private readonly PendingCalls _calls = new(10_000);
     private readonly TestProbe _client;
     private readonly IActorRef _proxy;
     private Exception? _gaveUp;

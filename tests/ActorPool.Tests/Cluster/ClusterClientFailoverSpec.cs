@@ -20,7 +20,7 @@ public sealed class ClusterClientFailoverSpec : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _cluster.InitializeAsync();
-        _client = ActorSystem.Create(NodeConfig.SystemName, NodeConfig.Client(ThreeNodeCluster.Quiet));
+        _client = ActorSystem.Create(NodeConfig.SystemName, NodeConfig.Client(ThreeNodeCluster.Joining));
         _pool = Pool.ConnectViaClusterClient(_client, [NodeConfig.Receptionist(_cluster.PoolNodes[1].Address)]);
     }
 
