@@ -85,4 +85,24 @@ public sealed class StuckWorkSpec
             ReliabilityJobs.Release(run);
         }
     }
+
+    [Fact]
+    public async Task A_pool_whose_abandoned_worker_never_returns_still_disposes_within_a_bound()
+    {
+        var run = TestJobs.NewRun();
+        var pool = Pool.Create(new PoolOptions { Processes = 1, TaskTimeout = TimeSpan.FromMilliseconds(300) });
+        try
+        {
+            var stuck = pool.ApplyAsync(ReliabilityJobs.Hang, run);
+            await ReliabilityJobs.EnteredAsync(run, 1);
+            await Assert.ThrowsAsync<TimeoutException>(() => stuck.Within());
+
+            // Its thread is still inside the call: Dispose must not wait for it.
+            await pool.DisposeAsync().AsTask().Within();
+        }
+        finally
+        {
+            ReliabilityJobs.Release(run);
+        }
+    }
 }
