@@ -18,6 +18,9 @@ internal sealed class CallRoute(Submit request)
     /// <summary>The router it was last forwarded to, by the proxy's count of routers; 0 while it waits to be forwarded.</summary>
     public long Generation { get; set; }
 
+    /// <summary>When it was last forwarded (a <see cref="System.Diagnostics.Stopwatch"/> timestamp).</summary>
+    public long ForwardedAt { get; set; }
+
     /// <summary>The remote actor that accepted it last; null until one has.</summary>
     public IActorRef? Holder { get; set; }
 

@@ -30,6 +30,12 @@ internal sealed class ClusterClientProxy : ReceiveActor, IWithTimers
 
     private static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// A router accepts a call as soon as it reads it. One forwarded this long ago and neither accepted nor answered
+    /// was lost on the way (ClusterClient delivers at most once, and may switch receptionists under a send): it is sent again.
+    /// </summary>
+    private static readonly TimeSpan AcceptBound = TimeSpan.FromSeconds(10);
+
     private readonly IActorRef _client;
     private readonly string _routerPath;
     private readonly PendingCalls _calls;
@@ -94,6 +100,7 @@ internal sealed class ClusterClientProxy : ReceiveActor, IWithTimers
             $"no router answered at {_routerPath} through the pool's ClusterClient within {(_reconnectTimeout * 2).TotalSeconds:0} s, though it reached a contact point " +
             "(does every node run an ActorPool router there?)"));
         Receive<GetServingNode>(_ => _askers.Add(Sender));
+        Receive<AcceptanceCheck>(_ => { });
         ReceiveAny(message => _waiting.Enqueue((message, Sender)));
     }
 
@@ -105,6 +112,7 @@ internal sealed class ClusterClientProxy : ReceiveActor, IWithTimers
         Receive<ActorIdentity>(_ => { });
         Receive<Probe>(_ => { });
         Receive<LocateTimeout>(_ => { });
+        Receive<AcceptanceCheck>(_ => ResendUnaccepted());
         Receive<GetServingNode>(_ => Sender.Tell(new ServingNode(_router!.Path.Address)));
         ReceiveAny(message => Forward(message, Sender));
     }
@@ -152,6 +160,7 @@ internal sealed class ClusterClientProxy : ReceiveActor, IWithTimers
 
         _lost = null;
         Become(Forwarding);
+        Timers.StartPeriodicTimer(nameof(AcceptanceCheck), AcceptanceCheck.Instance, AcceptBound / 4);
         foreach (var asker in _askers)
         {
             asker.Tell(new ServingNode(router.Path.Address));
@@ -178,6 +187,7 @@ internal sealed class ClusterClientProxy : ReceiveActor, IWithTimers
 
                 var route = call.Route ??= new CallRoute(submit);
                 route.Generation = _generation;
+                route.ForwardedAt = System.Diagnostics.Stopwatch.GetTimestamp();
                 Send(submit, sender, failure => _calls.Take(submit.RequestId)?.Fail(failure));
                 break;
             case Submit foreign:
@@ -314,6 +324,21 @@ internal sealed class ClusterClientProxy : ReceiveActor, IWithTimers
         }
     }
 
+    /// <summary>Sends again the calls forwarded to the current router that it has neither accepted nor answered within <see cref="AcceptBound"/>.</summary>
+    private void ResendUnaccepted()
+    {
+        var router = _router!.Path.Address;
+        foreach (var id in _calls.Ids)
+        {
+            if (_calls.Peek(id) is { Route: { Holder: null } route } call && route.Generation == _generation
+                && System.Diagnostics.Stopwatch.GetElapsedTime(route.ForwardedAt) > AcceptBound)
+            {
+                _log.Warning("Call {0} was forwarded to the router on {1} {2:0} s ago and never accepted: it was lost on the way, and is sent again", id, router, AcceptBound.TotalSeconds);
+                SendAgain(call, route, router);
+            }
+        }
+    }
+
     /// <summary>No router can be reached: every outstanding call fails, later ones fail at once, and the proxy stops.</summary>
     private void GiveUp(string why)
     {
@@ -338,6 +363,11 @@ internal sealed class ClusterClientProxy : ReceiveActor, IWithTimers
     private sealed class LocateTimeout
     {
         public static readonly LocateTimeout Instance = new();
+    }
+
+    private sealed class AcceptanceCheck
+    {
+        public static readonly AcceptanceCheck Instance = new();
     }
 }
 
