@@ -101,41 +101,8 @@ public sealed class NodeOwnedWorkersSpec(ThreeNodeCluster cluster, ITestOutputHe
             Assert.Equal(ThreeNodeCluster.WorkersPerNode, node.Workers);
             var listed = await node.System.ActorSelection($"/user/{WorkerHost.Name}").Ask<WorkersOf>(ListWorkers.Instance, TimeSpan.FromSeconds(5));
             Assert.Equal(ThreeNodeCluster.WorkersPerNode, listed.Workers.Count);
-            Assert.Equal(ThreeNodeCluster.WorkersPerNode, await LiveChildrenAsync(node.System, $"/user/{WorkerHost.Name}/*"));
+            Assert.Equal(ThreeNodeCluster.WorkersPerNode, await LiveActors.CountAsync(node.System, $"/user/{WorkerHost.Name}/*", TimeSpan.FromSeconds(1)));
         }
-    }
-
-    /// <summary>
-    /// How many actors answer <see cref="Identify"/> at <paramref name="selection"/> (a wildcard): answers are read until
-    /// none comes for a second. The actors are in this process, so an answer takes microseconds, not a second.
-    /// </summary>
-    private static async Task<int> LiveChildrenAsync(ActorSystem system, string selection)
-    {
-        using var inbox = Inbox.Create(system);
-        system.ActorSelection(selection).Tell(new Identify("count"), inbox.Receiver);
-        var live = 0;
-        while (live < 100)
-        {
-            object reply;
-            try
-            {
-                reply = await inbox.ReceiveAsync(TimeSpan.FromSeconds(1));
-            }
-            catch (Exception ex) when (ex is TimeoutException or AskTimeoutException)
-            {
-                break;
-            }
-
-            if (reply is not ActorIdentity identity)
-            {
-                // A deadline that comes back as a failure message rather than an exception: no more answers.
-                break;
-            }
-
-            live += identity.Subject is null ? 0 : 1;
-        }
-
-        return live;
     }
 
     /// <summary>

@@ -7,7 +7,8 @@ namespace ActorPool.Tests.EndToEnd;
 /// <summary>
 /// A cluster of real <c>ActorPool.Node node</c> processes on 127.0.0.1, on ports found free at test time. The first
 /// node forms the cluster: it is the only seed, or (<see cref="StartEverySeedAsync"/>) the first of a list naming
-/// every node, as the README shows. Disposing the cluster kills every node still running.
+/// every node, as the README shows. Disposing the cluster kills every node still running, restarted ones and those
+/// they replaced.
 /// </summary>
 internal sealed class TestCluster : IDisposable
 {
@@ -15,6 +16,9 @@ internal sealed class TestCluster : IDisposable
     public static readonly TimeSpan UpBound = TimeSpan.FromSeconds(60);
 
     private readonly List<NodeProcess> _nodes = [];
+
+    // Processes that a restart replaced: killed already, disposed with the cluster.
+    private readonly List<NodeProcess> _replaced = [];
 
     private readonly bool _everySeed;
 
@@ -29,7 +33,7 @@ internal sealed class TestCluster : IDisposable
     /// <summary>Names the nodes in failure messages.</summary>
     public string Name { get; }
 
-    /// <summary>The nodes, the seed first.</summary>
+    /// <summary>The nodes, the seed first; a restarted node's new process in its old place.</summary>
     public IReadOnlyList<NodeProcess> Nodes => _nodes;
 
     /// <summary>The nodes' ports, in <see cref="Nodes"/> order.</summary>
@@ -56,14 +60,18 @@ internal sealed class TestCluster : IDisposable
     public static Task<TestCluster> StartEverySeedAsync(string name, int size, ITestOutputHelper? log = null, params string[] nodeOptions) =>
         StartAsync(new TestCluster(name, FreePorts.Take(size), everySeed: true), log, nodeOptions);
 
-    /// <summary>Kills node <paramref name="index"/> (SIGKILL) and starts it again with the same command; returns the new process.</summary>
+    /// <summary>
+    /// Kills node <paramref name="index"/> (SIGKILL) and starts it again with the same command; returns the new process,
+    /// which takes the old one's place in <see cref="Nodes"/>, so the next restart of the node kills it.
+    /// </summary>
     public NodeProcess Restart(int index, params string[] nodeOptions)
     {
-        _nodes[index].Kill();
-        var restarted = NodeProcess.Start($"{Name}-node{index}-restarted",
+        var old = _nodes[index];
+        old.Kill();
+        _replaced.Add(old);
+        _nodes[index] = NodeProcess.Start($"{Name}-node{index}-restarted-{_replaced.Count.ToString(CultureInfo.InvariantCulture)}",
             ["node", "--port", Ports[index].ToString(CultureInfo.InvariantCulture), "--seeds", Seeds, .. nodeOptions]);
-        _nodes.Add(restarted);
-        return restarted;
+        return _nodes[index];
     }
 
     private static async Task<TestCluster> StartAsync(TestCluster cluster, ITestOutputHelper? log, string[] nodeOptions)
@@ -124,7 +132,7 @@ internal sealed class TestCluster : IDisposable
     public void Dispose()
     {
         // Kill them all first, then wait: quicker than one after another, and no node outlives a failed test.
-        Parallel.ForEach(_nodes, node => node.Dispose());
+        Parallel.ForEach(_nodes.Concat(_replaced), node => node.Dispose());
     }
 
     /// <summary>Waits until <paramref name="node"/> logs that it is up at <paramref name="address"/>.</summary>

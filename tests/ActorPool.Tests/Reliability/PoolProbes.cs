@@ -49,26 +49,8 @@ internal static class PoolWorkers
     }
 
     /// <summary>How many workers are alive now, counted by asking each to identify itself.</summary>
-    public static async Task<int> LiveAsync(Pool pool)
-    {
-        using var inbox = Inbox.Create(pool.System);
-        pool.System.ActorSelection(pool.Router.Path / "workers" / "*").Tell(new Identify("count"), inbox.Receiver);
-        var live = 0;
-        while (true)
-        {
-            try
-            {
-                if (await inbox.ReceiveAsync(TimeSpan.FromMilliseconds(500)) is ActorIdentity { Subject: not null })
-                {
-                    live++;
-                }
-            }
-            catch (TimeoutException)
-            {
-                return live;
-            }
-        }
-    }
+    public static Task<int> LiveAsync(Pool pool) =>
+        LiveActors.CountAsync(pool.System, (pool.Router.Path / "workers" / "*").ToStringWithoutAddress(), TimeSpan.FromMilliseconds(500));
 
     /// <summary>Waits, within a bound, until exactly <paramref name="count"/> workers are alive.</summary>
     public static async Task UntilLiveAsync(Pool pool, int count)
