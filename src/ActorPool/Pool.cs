@@ -1,7 +1,8 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
 using ActorPool.Internal;
 using Akka.Actor;
 using Akka.Configuration;
-using System.Collections.Immutable;
 using Akka.Cluster.Tools.Client;
 
 namespace ActorPool;
@@ -396,6 +397,7 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
     private void Send(PendingCall call, Func<long, Submit> request, Task completion, CancellationToken cancellationToken)
     {
         var id = _calls.Add(call);
+        var activity = Traced(completion);
         if (cancellationToken.CanBeCanceled)
         {
             var registration = cancellationToken.Register(() => Cancel(id, cancellationToken));
@@ -422,13 +424,42 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
 
         try
         {
-            _transport.Send(Router, request(id), _inbox);
+            var submit = request(id);
+            activity?.SetTag("actorpool.function", submit.Function).SetTag("actorpool.items", submit.Arguments.Length);
+            _transport.Send(Router, submit, _inbox);
         }
         catch (PoolException ex)
         {
             // The request cannot reach a router on another node (a closure, a value that cannot cross, too large).
             _calls.Take(id)?.Fail(ex);
         }
+    }
+
+    /// <summary>One activity per call on the <c>ActorPool</c> source, when something listens: from submission to the answer.</summary>
+    private static Activity? Traced(Task completion)
+    {
+        var caller = Activity.Current;
+        if (PoolMetrics.Tracing.StartActivity("ActorPool call", ActivityKind.Client) is not { } activity)
+        {
+            return null;
+        }
+
+        // The call runs on after this returns: the caller's own activity stays current, so its later work is not nested in ours.
+        Activity.Current = caller;
+
+        completion.ContinueWith(
+            static (done, state) =>
+            {
+                var activity = (Activity)state!;
+                if (done.IsFaulted)
+                {
+                    activity.SetStatus(ActivityStatusCode.Error, done.Exception?.GetBaseException().Message);
+                }
+
+                activity.Dispose();
+            },
+            activity, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return activity;
     }
 
     private void Cancel(long id, CancellationToken cancellationToken)

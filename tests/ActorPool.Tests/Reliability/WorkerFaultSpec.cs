@@ -10,7 +10,7 @@ public sealed class WorkerFaultSpec
     [Fact]
     public async Task A_worker_crashing_outside_user_code_is_restarted_and_its_chunk_runs_again()
     {
-        using var reruns = new CounterProbe("actorpool.chunks.rerun");
+        using var reruns = new CounterProbe("actorpool.chunks.retried");
         await using var lease = PoolLease.Create(1);
         var before = await lease.Pool.ApplyAsync(TestJobs.WorkerId).Within();
 

@@ -30,6 +30,7 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
     private readonly NoWorkersWatchdog _watchdog;
     private readonly Transport _transport;
     private readonly ChunkEvents _events;
+    private readonly RouterMetrics _metrics;
     private readonly string _node;
     private IActorRef _workerPool = ActorRefs.Nobody;
     private long _nextKey;
@@ -41,6 +42,7 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
         _watchdog = new NoWorkersWatchdog(setup.Settings.NoWorkersTimeout);
         _transport = Transport.Of(Context.System);
         _events = new ChunkEvents(Context.System, setup.Settings.PublishChunkEvents);
+        _metrics = new RouterMetrics(Self.Path.Name);
         _node = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
         Open();
     }
@@ -180,6 +182,7 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
         }
 
         _requests.Add(info.Key, request);
+        _metrics.Submitted(arguments.Length);
         _scheduler.Enqueue(request);
         if (_workers.Count == 0)
         {
@@ -275,7 +278,7 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
         try
         {
             _transport.Send(worker.Ref, chunk, Self);
-            worker.InFlight.Add((chunk.RequestKey, chunk.Index));
+            worker.InFlight.Add((chunk.RequestKey, chunk.Index), _metrics.Dispatched());
             _events.Dispatched(request.Info, chunk.Index, chunk.Attempt, worker.Ref);
         }
         catch (PoolException ex)
@@ -292,7 +295,7 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
             _transport.Send(worker.Ref, batch, Self);
             for (var i = 0; i < batch.Keys.Length; i++)
             {
-                worker.InFlight.Add((batch.Keys[i], 0));
+                worker.InFlight.Add((batch.Keys[i], 0), _metrics.Dispatched());
                 if (_events.Enabled && _requests.TryGetValue(batch.Keys[i], out var member))
                 {
                     _events.Dispatched(member.Info, 0, batch.Attempts[i], worker.Ref);
@@ -313,12 +316,13 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
 
     private void Returned(long key, int index, object reply, bool finished)
     {
-        if (finished)
+        _requests.TryGetValue(key, out var request);
+        if (finished && _workers.Find(Sender) is { } worker && worker.InFlight.Remove((key, index), out var sentAt))
         {
-            _workers.Find(Sender)?.InFlight.Remove((key, index));
+            _metrics.Answered(sentAt, request?.Info.ChunkLength(index) ?? 0, reply is ChunkFailed);
         }
 
-        if (_requests.TryGetValue(key, out var request))
+        if (request is not null)
         {
             if (finished && _events.Enabled)
             {
@@ -350,7 +354,11 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
         var failures = result.Failures.Count == 0 ? null : result.Failures.ToDictionary(f => f.Index, f => f.Failure);
         for (var i = 0; i < result.Keys.Length; i++)
         {
-            worker?.InFlight.Remove((result.Keys[i], 0));
+            if (worker is not null && worker.InFlight.Remove((result.Keys[i], 0), out var sentAt))
+            {
+                _metrics.Answered(sentAt, 1, failures?.ContainsKey(i) == true);
+            }
+
             if (_requests.TryGetValue(result.Keys[i], out var request) && request.AttemptOf(0) == result.Attempts[i])
             {
                 _events.Completed(request.Info, 0, result.Attempts[i], Sender, failures?.ContainsKey(i) == true);
@@ -403,7 +411,11 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
         for (var i = 0; i < crashed.Keys.Length; i++)
         {
             var (key, index, attempt) = (crashed.Keys[i], crashed.Indexes[i], crashed.Attempts[i]);
-            worker?.InFlight.Remove((key, index));
+            if (worker is not null && worker.InFlight.Remove((key, index)))
+            {
+                _metrics.Dropped(1);
+            }
+
             if (!_requests.TryGetValue(key, out var request) || request.AttemptOf(index) != attempt)
             {
                 continue;
@@ -416,7 +428,7 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
                 continue;
             }
 
-            PoolMetrics.ChunksRerun.Add(1);
+            _metrics.Retried("worker-crashed");
             request.Retry(index);
             _events.Retried(request.Info, index, request.AttemptOf(index), Sender, crashed.Reason);
             _scheduler.EnqueueFirst(request);
@@ -428,10 +440,13 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
     /// <summary>A worker died or its node left: its chunks go out again; with no worker left, calls start waiting for one.</summary>
     private void Lost(IActorRef worker, string reason)
     {
-        foreach (var (key, index) in _workers.Remove(worker))
+        var held = _workers.Remove(worker);
+        _metrics.Dropped(held.Count);
+        foreach (var (key, index) in held)
         {
             if (_requests.TryGetValue(key, out var request))
             {
+                _metrics.Retried("worker-lost");
                 request.Retry(index);
                 _events.Retried(request.Info, index, request.AttemptOf(index), worker, reason);
                 _scheduler.EnqueueFirst(request);
@@ -557,6 +572,9 @@ internal sealed class PoolRouter : ReceiveActor, IWithTimers
             // Cannot happen for a failure or an empty result; a router must not die of it if it does.
         }
     }
+
+    /// <summary>Chunks still at workers when the router stops will never be answered here: out of the in-flight count.</summary>
+    protected override void PostStop() => _metrics.Dropped(_workers.All.Sum(w => w.InFlight.Count));
 
     private void Terminate()
     {

@@ -17,15 +17,15 @@ internal sealed class WorkerSlot(IActorRef worker, bool isRemote, IReadOnlySet<s
     public bool CanRun(string function, FunctionInvoker? local) =>
         local is { IsLocalOnly: true } ? !IsRemote : Functions is null || Functions.Contains(function);
 
-    /// <summary>(request key, chunk index) of every chunk it holds; one-item batch members count as chunk 0.</summary>
-    public HashSet<(long Key, int Index)> InFlight { get; } = [];
+    /// <summary>(request key, chunk index) of every chunk it holds, with the timestamp it was sent at; one-item batch members count as chunk 0.</summary>
+    public Dictionary<(long Key, int Index), long> InFlight { get; } = [];
 
     /// <summary>Whether it holds a chunk of the request <paramref name="key"/> of <paramref name="chunks"/> chunks; costs the smaller of the two counts.</summary>
     public bool Holds(long key, int chunks)
     {
         if (InFlight.Count <= chunks)
         {
-            foreach (var held in InFlight)
+            foreach (var held in InFlight.Keys)
             {
                 if (held.Key == key)
                 {
@@ -38,7 +38,7 @@ internal sealed class WorkerSlot(IActorRef worker, bool isRemote, IReadOnlySet<s
 
         for (var index = 0; index < chunks; index++)
         {
-            if (InFlight.Contains((key, index)))
+            if (InFlight.ContainsKey((key, index)))
             {
                 return true;
             }
@@ -99,6 +99,6 @@ internal sealed class WorkerSlots
         _slots.Remove(slot);
         AnyRemote = _slots.Exists(s => s.IsRemote);
         AllRunAnything = _slots.TrueForAll(s => !s.IsRemote && s.Functions is null);
-        return slot.InFlight;
+        return slot.InFlight.Keys;
     }
 }

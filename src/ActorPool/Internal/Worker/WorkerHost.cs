@@ -29,6 +29,9 @@ internal sealed class WorkerHost : ReceiveActor
     private TimeSpan _delay;
     private int _named;
 
+    // The list's size, for the metrics gauge, read from another thread.
+    private int _count;
+
     public WorkerHost(int workers, WorkerOptions options)
     {
         _options = options;
@@ -36,6 +39,8 @@ internal sealed class WorkerHost : ReceiveActor
         {
             _workers.Add(Start());
         }
+
+        _count = _workers.Count;
 
         Receive<ListWorkers>(_ => Sender.Tell(new WorkersOf(_workers.ToArray(), FunctionRegistry.All.Select(f => f.Name).ToArray())));
         Receive<GetRoutees>(_ =>
@@ -54,6 +59,16 @@ internal sealed class WorkerHost : ReceiveActor
         });
         Receive<Terminated>(terminated => Stopped(terminated.ActorRef));
     }
+
+    /// <summary>Reports this host's worker count on the <c>actorpool.workers</c> gauge while it lives.</summary>
+    protected override void PreStart()
+    {
+        var node = new KeyValuePair<string, object?>("actorpool.node", ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString());
+        var host = new KeyValuePair<string, object?>("actorpool.host", Self.Path.ToStringWithoutAddress());
+        PoolMetrics.Observe(this, () => new System.Diagnostics.Metrics.Measurement<int>(Volatile.Read(ref _count), node, host));
+    }
+
+    protected override void PostStop() => PoolMetrics.Forget(this);
 
     /// <summary>
     /// Akka's defaults, said in the log: a worker that crashes outside user code is restarted (its chunk runs again);
@@ -96,6 +111,7 @@ internal sealed class WorkerHost : ReceiveActor
         {
             _workers.Remove(worker);
             _activity.Remove(worker);
+            Volatile.Write(ref _count, _workers.Count);
             _log.Error("Pool worker {0} stopped; {1} workers stopped within 10 s, so it is not replaced. See the errors above for why workers cannot run.", worker.Path.Name, _recentStops.Count);
             Tell();
             return;
