@@ -3,7 +3,9 @@ using ActorPool.Node.Bench;
 using ActorPool.Node.Commands;
 using ActorPool.Node.Demo;
 
-var root = new RootCommand("ActorPool.Node: Python's multiprocessing.Pool on Akka.NET — the demo, a cluster node, a map client and the benchmark.")
+// Help's usage lines name the program as it was run (RootCommand.ExecutableName): `actorpool` as the installed .NET
+// tool, ActorPool.Node under `dotnet run`; so the description names none.
+var root = new RootCommand("ActorPool: Python's multiprocessing.Pool on Akka.NET — the demo, a cluster node, a map client and the benchmark.")
 {
     DemoCommand.Create(),
     NodeCommand.Create(),

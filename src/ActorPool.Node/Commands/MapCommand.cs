@@ -73,7 +73,7 @@ internal static class MapCommand
         {
             CommonOptions.LoadFunctions(request.Functions);
             function = PoolFunctions.List().FirstOrDefault(f => f.Name == request.Function)
-                ?? throw new ArgumentException($"Unknown function '{request.Function}'. 'ActorPool.Node functions' lists them; load yours with --functions my.dll.");
+                ?? throw new ArgumentException($"Unknown function '{request.Function}'. '{RootCommand.ExecutableName} functions' lists them; load yours with --functions my.dll.");
             items = request.Range is { } range ? Range(range) : Lines(Console.In, function.ParameterTypes);
         }
         catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or BadImageFormatException)

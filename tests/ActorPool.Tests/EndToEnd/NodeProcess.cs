@@ -6,9 +6,10 @@ using System.Text;
 namespace ActorPool.Tests.EndToEnd;
 
 /// <summary>
-/// One real <c>ActorPool.Node</c> process (<c>dotnet ActorPool.Node.dll …</c>) with its stdin fed, its stdout and
-/// stderr captured line by line, and bounded waits on both. Disposing it kills the process tree if it is still
-/// running, so a test leaves nothing behind however it ends.
+/// One real <c>ActorPool.Node</c> process (<c>dotnet ActorPool.Node.dll …</c>), or another program an end-to-end spec
+/// runs (<c>dotnet pack</c>, the installed <c>actorpool</c> tool), with its stdin fed, its stdout and stderr captured
+/// line by line, and bounded waits on both. Disposing it kills the process tree if it is still running, so a test
+/// leaves nothing behind however it ends.
 /// </summary>
 internal sealed class NodeProcess : IDisposable
 {
@@ -24,10 +25,17 @@ internal sealed class NodeProcess : IDisposable
     private readonly string _commandLine;
     private readonly Task _stdin;
 
-    private NodeProcess(string name, IReadOnlyList<string> arguments, string? input, IReadOnlyDictionary<string, string>? environment)
+    private NodeProcess(
+        string name,
+        string program,
+        IReadOnlyList<string> arguments,
+        string workingDirectory,
+        string commandLine,
+        string? input,
+        IReadOnlyDictionary<string, string>? environment)
     {
         Name = name;
-        var info = new ProcessStartInfo(DotnetHost)
+        var info = new ProcessStartInfo(program)
         {
             UseShellExecute = false,
             CreateNoWindow = true,
@@ -37,9 +45,8 @@ internal sealed class NodeProcess : IDisposable
             StandardInputEncoding = Utf8,
             StandardOutputEncoding = Utf8,
             StandardErrorEncoding = Utf8,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = workingDirectory,
         };
-        info.ArgumentList.Add(NodeDll);
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
@@ -50,7 +57,7 @@ internal sealed class NodeProcess : IDisposable
             info.Environment[variable] = value;
         }
 
-        _commandLine = $"dotnet ActorPool.Node.dll {string.Join(' ', arguments)}";
+        _commandLine = commandLine;
         _process = new Process { StartInfo = info };
         _process.OutputDataReceived += (_, e) => Append(_stdout, e.Data);
         _process.ErrorDataReceived += (_, e) => Append(_stderr, e.Data);
@@ -97,7 +104,7 @@ internal sealed class NodeProcess : IDisposable
     public static string NodeDll { get; } = Path.Combine(AppContext.BaseDirectory, "ActorPool.Node.dll");
 
     /// <summary>The dotnet host that runs the tests runs the nodes too.</summary>
-    private static string DotnetHost { get; } = FindDotnetHost();
+    public static string DotnetHost { get; } = FindDotnetHost();
 
     /// <summary>
     /// Starts <c>dotnet ActorPool.Node.dll arguments…</c>, writes <paramref name="input"/> to its stdin and closes it;
@@ -110,8 +117,27 @@ internal sealed class NodeProcess : IDisposable
             throw new FileNotFoundException($"ActorPool.Node.dll is not in the test output directory {AppContext.BaseDirectory}; the test project must reference ActorPool.Node.", NodeDll);
         }
 
-        return new NodeProcess(name, arguments, input, environment);
+        return new NodeProcess(
+            name,
+            DotnetHost,
+            [NodeDll, .. arguments],
+            AppContext.BaseDirectory,
+            $"dotnet ActorPool.Node.dll {string.Join(' ', arguments)}",
+            input,
+            environment);
     }
+
+    /// <summary>
+    /// Starts <paramref name="program"/> with <paramref name="arguments"/> in <paramref name="workingDirectory"/>, its stdin
+    /// closed at once; <paramref name="environment"/> adds to or replaces the variables it inherits from the test.
+    /// </summary>
+    public static NodeProcess StartProgram(
+        string name,
+        string program,
+        IReadOnlyList<string> arguments,
+        string workingDirectory,
+        IReadOnlyDictionary<string, string>? environment = null) =>
+        new(name, program, arguments, workingDirectory, $"{program} {string.Join(' ', arguments)}", input: null, environment);
 
     /// <summary>Waits, at most <paramref name="timeout"/>, for a stderr line that <paramref name="match"/> accepts; fails at once if the process exits first.</summary>
     public async Task<string> WaitForStderrAsync(Func<string, bool> match, TimeSpan timeout, string what)
