@@ -9,9 +9,16 @@ public sealed class ApiApprovalSpec
     [Theory]
     [InlineData("ActorPool")]
     [InlineData("ActorPool.TestKit")]
+    [InlineData("ActorPool.Hosting")]
     public void Public_api_matches_the_approved_file(string assembly)
     {
-        var generated = (assembly == "ActorPool" ? typeof(Pool) : typeof(TestKit.PoolSimulation)).Assembly.GeneratePublicApi(new ApiGeneratorOptions
+        var anchor = assembly switch
+        {
+            "ActorPool" => typeof(Pool),
+            "ActorPool.TestKit" => typeof(TestKit.PoolSimulation),
+            _ => typeof(ActorPool.Hosting.ActorPoolHostingExtensions),
+        };
+        var generated = anchor.Assembly.GeneratePublicApi(new ApiGeneratorOptions
         {
             ExcludeAttributes = ["System.Runtime.Versioning.TargetFrameworkAttribute", "System.Reflection.AssemblyMetadataAttribute"],
         }).ReplaceLineEndings("\n");
