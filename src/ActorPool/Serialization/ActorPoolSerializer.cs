@@ -34,6 +34,8 @@ internal sealed class ActorPoolSerializer : SerializerWithStringManifest
     private const string WorkerCrashedManifest = "worker-crashed";
     private const string CrashOnChunksManifest = "crash-on-chunks";
     private const string DelayChunksManifest = "delay-chunks";
+    private const string HostStatusRequestManifest = "host-status-request";
+    private const string HostStatusManifest = "host-status";
 
     /// <summary>Creates the serializer; Akka calls this per actor system (and again when configuration is injected later).</summary>
     /// <param name="system">The actor system, used to resolve actor references.</param>
@@ -73,6 +75,8 @@ internal sealed class ActorPoolSerializer : SerializerWithStringManifest
         WorkerCrashed => WorkerCrashedManifest,
         CrashOnChunks => CrashOnChunksManifest,
         DelayChunks => DelayChunksManifest,
+        HostStatusRequest => HostStatusRequestManifest,
+        HostStatus => HostStatusManifest,
         _ => throw new ArgumentException($"ActorPoolSerializer cannot serialize {o.GetType()}.", nameof(o)),
     };
 
@@ -198,6 +202,10 @@ internal sealed class ActorPoolSerializer : SerializerWithStringManifest
                 return new CrashOnChunks(reader.ReadInt32());
             case DelayChunksManifest:
                 return new DelayChunks(new TimeSpan(reader.ReadInt64()));
+            case HostStatusRequestManifest:
+                return HostStatusRequest.Instance;
+            case HostStatusManifest:
+                return new HostStatus(reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt64(), reader.ReadInt64());
             case WorkersOfManifest:
                 {
                     var workers = new IActorRef[ReadCount(reader)];
@@ -324,6 +332,13 @@ internal sealed class ActorPoolSerializer : SerializerWithStringManifest
                 writer.Write(failure.ItemIndex);
                 break;
             case ListWorkers:
+            case HostStatusRequest:
+                break;
+            case HostStatus status:
+                writer.Write(status.Workers);
+                writer.Write(status.Busy);
+                writer.Write(status.TasksCompleted);
+                writer.Write(status.WorkersAbandoned);
                 break;
             case CrashOnChunks crash:
                 writer.Write(crash.Chunks);

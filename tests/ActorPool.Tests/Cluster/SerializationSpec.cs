@@ -28,6 +28,8 @@ public sealed class SerializationSpec : Akka.TestKit.Xunit2.TestKit
     [InlineData(typeof(Encoded))]
     [InlineData(typeof(ListWorkers))]
     [InlineData(typeof(WorkersOf))]
+    [InlineData(typeof(HostStatusRequest))]
+    [InlineData(typeof(HostStatus))]
     public void Protocol_messages_are_bound_to_the_actorpool_serializer(Type message) =>
         Assert.IsType<ActorPoolSerializer>(Sys.Serialization.FindSerializerForType(message));
 
@@ -119,6 +121,14 @@ public sealed class SerializationSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(TestActor, Assert.Single(copy.Workers));
         Assert.Equal(["square", "where"], copy.Functions);
         Assert.Same(ListWorkers.Instance, RoundTrip(ListWorkers.Instance));
+    }
+
+    [Fact]
+    public void A_worker_hosts_status_round_trips_with_every_count()
+    {
+        Assert.Same(HostStatusRequest.Instance, RoundTrip(HostStatusRequest.Instance));
+        var status = new HostStatus(Workers: 4, Busy: 3, TasksCompleted: long.MaxValue - 1, WorkersAbandoned: 2);
+        Assert.Equal(status, RoundTrip(status));
     }
 
     [Fact]

@@ -75,7 +75,7 @@ internal sealed class Worker : UntypedActor
                     if (results is not null)
                     {
                         Reply(Sender, results, batch.Function, all => BatchResult.AllFailed(batch.Keys, batch.Attempts, all));
-                        Count(batch.Keys.Length);
+                        Count(batch.Keys.Length, batch.Keys.Length);
                     }
                 });
                 break;
@@ -96,7 +96,7 @@ internal sealed class Worker : UntypedActor
                 else if (done.Batch is { } completed)
                 {
                     Reply(done.ReplyTo, done.Reply, completed.Function, all => BatchResult.AllFailed(completed.Keys, completed.Attempts, all));
-                    Count(completed.Keys.Length);
+                    Count(completed.Keys.Length, completed.Keys.Length);
                 }
 
                 break;
@@ -153,7 +153,7 @@ internal sealed class Worker : UntypedActor
         }
 
         Reply(router, reply, chunk.Function, all => new ChunkFailed(chunk.RequestKey, chunk.Index, chunk.Attempt, 0, all));
-        Count(1);
+        Count(1, chunk.Count);
     }
 
     /// <summary>Answers the router; results that cannot cross to its node fail their call instead of being dropped.</summary>
@@ -170,8 +170,13 @@ internal sealed class Worker : UntypedActor
         }
     }
 
-    private void Count(int tasks)
+    /// <summary>
+    /// The worker answered <paramref name="tasks"/> tasks (a chunk is one, as in Python's maxtasksperchild; a batch is one
+    /// per call) holding <paramref name="items"/> items, which its host reports as the tasks it completed.
+    /// </summary>
+    private void Count(int tasks, int items)
     {
+        _activity.Completed(items);
         _tasks += tasks;
         if (_tasks >= _options.MaxTasksPerChild)
         {

@@ -5,7 +5,8 @@ namespace ActorPool.Internal;
 /// <summary>
 /// What one worker is running on its thread right now, shared with its <see cref="WorkerHost"/>: the host must tell a
 /// worker stuck in a timed-out call (which cannot read its mailbox) from one that merely has that call's chunk queued.
-/// Written by the worker around every synchronous run, read by the host when a router asks it to abandon the worker.
+/// Written by the worker around every synchronous run, read by the host when a router asks it to abandon the worker
+/// or when someone asks it how its workers are doing (<see cref="HostStatusRequest"/>).
 /// </summary>
 internal sealed class WorkerActivity
 {
@@ -13,6 +14,10 @@ internal sealed class WorkerActivity
     private IActorRef? _router;
     private long _key;
     private long[]? _keys;
+
+    // Items this worker answered (results or failures), across its restarts: bumped by the worker, read by the host
+    // without a lock.
+    private long _completed;
 
     // Kept here rather than in the worker, so injected faults outlive the restarts they cause.
     private int _crashes;
@@ -53,6 +58,18 @@ internal sealed class WorkerActivity
             return _router is not null && _router.Equals(router) && (_keys is null ? _key == key : Array.IndexOf(_keys, key) >= 0);
         }
     }
+
+    /// <summary>
+    /// Whether the worker's thread is inside a call now. A single read of a reference the worker writes under the
+    /// lock: a status snapshot may be a moment stale, never torn.
+    /// </summary>
+    public bool IsBusy => Volatile.Read(ref _router) is not null;
+
+    /// <summary>Tasks (items) this worker has answered since it started, restarts included, whether they succeeded or failed.</summary>
+    public long TasksCompleted => Interlocked.Read(ref _completed);
+
+    /// <summary>The worker answered <paramref name="items"/> more items.</summary>
+    public void Completed(int items) => Interlocked.Add(ref _completed, items);
 
     /// <summary>Fault injection: the worker crashes on each of its next <paramref name="chunks"/> chunks.</summary>
     public void InjectCrashes(int chunks) => Interlocked.Add(ref _crashes, chunks);

@@ -29,6 +29,11 @@ internal sealed class WorkerHost : ReceiveActor
     private TimeSpan _delay;
     private int _named;
 
+    // Tasks completed by workers no longer in the list (replaced, abandoned or given up on), and how many were
+    // abandoned: so a status report counts the host's whole life, not only its current workers'.
+    private long _retiredTasks;
+    private long _abandoned;
+
     // The list's size, for the metrics gauge, read from another thread.
     private int _count;
 
@@ -49,6 +54,7 @@ internal sealed class WorkerHost : ReceiveActor
             Sender.Tell(Found());
         });
         Receive<AbandonStuck>(abandon => Abandon(abandon.Worker, abandon.RequestKey, Sender));
+        Receive<HostStatusRequest>(_ => Sender.Tell(Status()));
         Receive<DelayChunks>(delay =>
         {
             _delay = delay.Delay;
@@ -110,7 +116,7 @@ internal sealed class WorkerHost : ReceiveActor
         if (_recentStops.Count > 3 * Math.Max(1, _workers.Count))
         {
             _workers.Remove(worker);
-            _activity.Remove(worker);
+            Retire(worker);
             Volatile.Write(ref _count, _workers.Count);
             _log.Error("Pool worker {0} stopped; {1} workers stopped within 10 s, so it is not replaced. See the errors above for why workers cannot run.", worker.Path.Name, _recentStops.Count);
             Tell();
@@ -129,6 +135,7 @@ internal sealed class WorkerHost : ReceiveActor
         }
 
         PoolMetrics.WorkersAbandoned.Add(1);
+        _abandoned++;
         _log.Warning("Pool worker {0} is still inside a call that timed out; it is abandoned and a fresh worker takes its place. Its thread is freed only if the call returns.", worker.Path.Name);
         Replace(worker, "abandoned");
         Context.Stop(worker);
@@ -144,10 +151,32 @@ internal sealed class WorkerHost : ReceiveActor
         }
 
         Context.Unwatch(worker);
-        _activity.Remove(worker);
+        Retire(worker);
         _workers[at] = Start();
         _log.Debug("Pool worker {0} replaced by {1} ({2}).", worker.Path.Name, _workers[at].Path.Name, why);
         Tell();
+    }
+
+    /// <summary>Drops <paramref name="worker"/>'s activity, keeping the tasks it completed in the host's total.</summary>
+    private void Retire(IActorRef worker)
+    {
+        if (_activity.Remove(worker, out var activity))
+        {
+            _retiredTasks += activity.TasksCompleted;
+        }
+    }
+
+    /// <summary>How this host's workers are doing now, for <c>actorpool status</c>.</summary>
+    private HostStatus Status()
+    {
+        var (busy, completed) = (0, _retiredTasks);
+        foreach (var activity in _activity.Values)
+        {
+            busy += activity.IsBusy ? 1 : 0;
+            completed += activity.TasksCompleted;
+        }
+
+        return new HostStatus(_workers.Count, busy, completed, _abandoned);
     }
 
     private void Tell()
@@ -172,6 +201,21 @@ internal sealed class ListWorkers : IPoolMessage
 
 /// <summary>A node's workers and the functions registered there (what they can run).</summary>
 internal sealed record WorkersOf(IReadOnlyList<IActorRef> Workers, IReadOnlyList<string> Functions) : IPoolMessage;
+
+/// <summary>Anyone to a node's <see cref="WorkerHost"/>: how are your workers doing? Answered with <see cref="HostStatus"/>.</summary>
+internal sealed class HostStatusRequest : IPoolMessage
+{
+    public static readonly HostStatusRequest Instance = new();
+
+    private HostStatusRequest() { }
+}
+
+/// <summary>
+/// A worker host's state when asked: <paramref name="Workers"/> in its list, <paramref name="Busy"/> of them inside a
+/// call now, <paramref name="TasksCompleted"/> tasks (items) its workers completed since it started (replaced workers
+/// included), and <paramref name="WorkersAbandoned"/> workers it abandoned in calls that timed out.
+/// </summary>
+internal sealed record HostStatus(int Workers, int Busy, long TasksCompleted, long WorkersAbandoned) : IPoolMessage;
 
 /// <summary>
 /// Router to the host of <paramref name="Worker"/>: request <paramref name="RequestKey"/> timed out while the worker held
