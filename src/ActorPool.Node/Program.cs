@@ -5,11 +5,12 @@ using ActorPool.Node.Demo;
 
 // Help's usage lines name the program as it was run (RootCommand.ExecutableName): `actorpool` as the installed .NET
 // tool, ActorPool.Node under `dotnet run`; so the description names none.
-var root = new RootCommand("ActorPool: Python's multiprocessing.Pool on Akka.NET — the demo, a cluster node, a map client and the benchmark.")
+var root = new RootCommand("ActorPool: Python's multiprocessing.Pool on Akka.NET — the demo, a cluster node, a map client, cluster status and the benchmark.")
 {
     DemoCommand.Create(),
     NodeCommand.Create(),
     MapCommand.Create(),
+    StatusCommand.Create(),
     FunctionsCommand.Create(),
     BenchCommand.Create(),
 };
