@@ -43,6 +43,9 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
     private readonly Transport _transport;
     private volatile Exception? _routerLost;
 
+    /// <summary>Cancelled by <see cref="Terminate"/>: this pool's own workers stop after the item they are running.</summary>
+    private readonly CancellationTokenSource _terminating = new();
+
     /// <summary>Actors this facade started for itself (a ClusterClient and its proxy), stopped with it.</summary>
     private IActorRef[] _companions = [];
     private int _state;
@@ -69,7 +72,7 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
         }
         else
         {
-            Router = router ?? StartRouter(system, options, $"pool-{id}");
+            Router = router ?? StartRouter(system, options, $"pool-{id}", _terminating.Token);
             // A router elsewhere may die under a call: a real inbox actor watches it. Our own router replies directly.
             _inbox = _ownsRouter
                 ? new DirectReplyRef(((ExtendedActorSystem)system).Provider, _calls)
@@ -276,6 +279,8 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
 
         if (_ownsRouter)
         {
+            // Workers leave what they run after the current item. Async: the cancellation reaches user callbacks.
+            _ = _terminating.CancelAsync();
             Router.Tell(TerminatePool.Instance);
         }
         else
@@ -336,12 +341,12 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
     /// <c>worker</c> role owns (<see cref="ClusterWorkers"/>); otherwise to <see cref="PoolOptions.Processes"/> workers
     /// of its own in this process.
     /// </summary>
-    internal static IActorRef StartRouter(ActorSystem system, PoolOptions options, string name)
+    internal static IActorRef StartRouter(ActorSystem system, PoolOptions options, string name, CancellationToken terminating = default)
     {
         var settings = PoolSettings.Of(system);
         var workers = IsClusterMember(system)
             ? Props.Create(() => new ClusterWorkers(WorkerRole, settings.RouteeRefreshInterval))
-            : Props.Create(() => new WorkerHost(options.Processes, new WorkerOptions(options.MaxTasksPerChild, options.Initializer)));
+            : Props.Create(() => new WorkerHost(options.Processes, new WorkerOptions(options.MaxTasksPerChild, options.Initializer, terminating)));
         // Batches would run several tasks per message; with MaxTasksPerChild a worker must count them one by one.
         var setup = new RouterSetup(workers, options.Processes, options.ChunkSize, options.TaskTimeout, settings, options.MaxTasksPerChild is null ? 512 : 1);
         try

@@ -187,6 +187,12 @@ internal sealed class FunctionInvoker<TArg, TResult> : FunctionInvoker
         {
             for (; i < count; i++)
             {
+                // A worker that is stopping (its pool terminated) leaves the rest of the chunk: nobody waits for it.
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    return new ChunkOutcome(results, i, new OperationCanceledException("The worker is stopping.", cancellationToken));
+                }
+
                 results[start + i] = function(arguments[offset + i], cancellationToken);
             }
         }
@@ -231,6 +237,12 @@ internal sealed class FunctionInvoker<TArg, TResult> : FunctionInvoker
         var failures = new List<(int, Exception)>();
         for (var i = 0; i < arguments.Length; i++)
         {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                failures.Add((i, new OperationCanceledException("The worker is stopping.", cancellationToken)));
+                continue;
+            }
+
             try
             {
                 results[i] = function(arguments[i], cancellationToken);

@@ -21,7 +21,7 @@ public sealed class StuckWorkClusterSpec(ThreeNodeCluster cluster) : IClassFixtu
         using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var client = await Pool.ConnectAsync(
             new ClusterOptions { Seeds = [cluster.PoolNodes[0].Address], Config = ThreeNodeCluster.Joining },
-            new PoolOptions { TaskTimeout = TimeSpan.FromSeconds(1) }, bound.Token);
+            new PoolOptions { TaskTimeout = TimeSpan.FromSeconds(3) }, bound.Token);
         try
         {
             await ThreeNodeCluster.Until(async () => await ClusterClients.WorkersOf(client) == Workers, "the client to know every worker");

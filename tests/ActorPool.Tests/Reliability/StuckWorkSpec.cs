@@ -15,7 +15,7 @@ public sealed class StuckWorkSpec
     {
         var run = TestJobs.NewRun();
         using var abandoned = new CounterProbe("actorpool.workers.abandoned");
-        await using var lease = PoolLease.Create(new PoolOptions { Processes = 1, TaskTimeout = TimeSpan.FromMilliseconds(500) });
+        await using var lease = PoolLease.Create(new PoolOptions { Processes = 1, TaskTimeout = TimeSpan.FromSeconds(2) });
         try
         {
             var stuck = lease.Pool.ApplyAsync(ReliabilityJobs.Hang, run);
@@ -42,7 +42,7 @@ public sealed class StuckWorkSpec
     public async Task A_map_whose_chunks_hang_times_out_and_every_stuck_worker_is_replaced()
     {
         var run = TestJobs.NewRun();
-        await using var lease = PoolLease.Create(new PoolOptions { Processes = 2, TaskTimeout = TimeSpan.FromMilliseconds(500) });
+        await using var lease = PoolLease.Create(new PoolOptions { Processes = 2, TaskTimeout = TimeSpan.FromSeconds(2) });
         try
         {
             var map = lease.Pool.MapAsync(ReliabilityJobs.Hang, [run, run], chunkSize: 1);

@@ -23,7 +23,7 @@ internal sealed class Worker : UntypedActor
     // One token per request with async calls running here, cancelled by CancelWork or when the worker stops. Keyed by
     // the router too: a node's workers serve every client's router, and each numbers its requests from 1.
     private readonly Dictionary<(IActorRef Router, long Key), (CancellationTokenSource Source, int Users)> _tokens = [];
-    private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _stopping;
 
     // Incarnations replaced (MaxTasksPerChild) while async calls of theirs still run: retired when the last completes,
     // so no WorkerLocal value is disposed under a running call.
@@ -44,6 +44,7 @@ internal sealed class Worker : UntypedActor
     {
         _options = options;
         _activity = activity;
+        _stopping = CancellationTokenSource.CreateLinkedTokenSource(options.Terminating);
         _node = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
         _transport = Transport.Of(Context.System);
         _asyncCalls = new SemaphoreSlim(PoolSettings.Of(Context.System).AsyncCallsPerWorker);

@@ -99,4 +99,7 @@ internal sealed record WorkerCrashed(long[] Keys, int[] Indexes, int[] Attempts,
 internal sealed record CrashOnChunks(int Chunks) : IPoolMessage;
 
 /// <summary>What a worker needs besides its chunks: set for an in-process pool's own workers, empty for a node's.</summary>
-internal sealed record WorkerOptions(int? MaxTasksPerChild, Action? Initializer);
+/// <param name="MaxTasksPerChild">Tasks per incarnation; unlimited when null.</param>
+/// <param name="Initializer">Runs before an incarnation's first task.</param>
+/// <param name="Terminating">Cancelled when the pool is terminated: a worker then stops after the item it is running, not at the end of its chunk.</param>
+internal sealed record WorkerOptions(int? MaxTasksPerChild, Action? Initializer, CancellationToken Terminating = default);
