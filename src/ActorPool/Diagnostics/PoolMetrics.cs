@@ -62,4 +62,31 @@ internal static class PoolMetrics
 
     /// <summary>Stops reporting a worker host.</summary>
     public static void Forget(object host) => WorkerCounts.TryRemove(host, out _);
+
+    /// <summary>Starts a call's activity on <see cref="Tracing"/> when something listens, and ends it when <paramref name="completion"/> does.</summary>
+    public static Activity? TraceCall(Task completion)
+    {
+        var caller = Activity.Current;
+        if (Tracing.StartActivity("ActorPool call", ActivityKind.Client) is not { } activity)
+        {
+            return null;
+        }
+
+        // The call runs on after this returns: the caller's own activity stays current, so its later work is not nested in ours.
+        Activity.Current = caller;
+
+        completion.ContinueWith(
+            static (done, state) =>
+            {
+                var activity = (Activity)state!;
+                if (done.IsFaulted)
+                {
+                    activity.SetStatus(ActivityStatusCode.Error, done.Exception?.GetBaseException().Message);
+                }
+
+                activity.Dispose();
+            },
+            activity, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return activity;
+    }
 }
