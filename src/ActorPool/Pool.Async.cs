@@ -10,7 +10,7 @@ namespace ActorPool;
 /// thread while it runs, so nothing can reach it then: its token is cancelled only when its worker stops.) The typed methods take delegates returning <see cref="Task{TResult}"/>
 /// (as <see cref="Task.Run{TResult}(Func{Task{TResult}})"/> does: a second set for <see cref="ValueTask{TResult}"/> would
 /// make every async lambda ambiguous); a registered function returning <see cref="ValueTask{TResult}"/> is awaited
-/// when called by name (the <see cref="ActorPool.Map"/> message, <see cref="Imap(string, IEnumerable{object?}, int, CancellationToken)"/>).
+/// when called by name (the <see cref="ActorPool.Map"/> message, <see cref="Imap(string, IEnumerable{object?}, int, IProgress{PoolProgress}, CancellationToken)"/>).
 /// </summary>
 public sealed partial class Pool
 {
@@ -59,11 +59,12 @@ public sealed partial class Pool
     /// <param name="function">A static <see cref="PoolFunctionAttribute"/> method, or (in-process pools) any delegate.</param>
     /// <param name="items">The input; read whole before any work is sent.</param>
     /// <param name="chunkSize">Items per chunk; by default <c>ceil(items / (4 × workers))</c>.</param>
+    /// <param name="progress">Told how far the call has come as chunks finish (see <see cref="PoolProgress"/>); the last report comes before the call completes.</param>
     /// <returns>One result per item, in input order.</returns>
     /// <exception cref="PoolTaskException">A call threw: the first failure, reported after every chunk has finished.</exception>
     /// <exception cref="PoolClosedException">The pool is closed or terminated.</exception>
-    public IReadOnlyList<TResult> Map<T, TResult>(Func<T, Task<TResult>> function, IEnumerable<T> items, int? chunkSize = null) =>
-        MapCore(Awaited(function), items, chunkSize, null, null, default, borrowArray: true).GetAwaiter().GetResult();
+    public IReadOnlyList<TResult> Map<T, TResult>(Func<T, Task<TResult>> function, IEnumerable<T> items, int? chunkSize = null, IProgress<PoolProgress>? progress = null) =>
+        MapCore(Awaited(function), items, chunkSize, null, null, default, progress, borrowArray: true).GetAwaiter().GetResult();
 
     /// <summary>Applies an async <paramref name="function"/> to every item, awaiting the calls on the workers, many at once per worker.</summary>
     /// <typeparam name="T">The item type.</typeparam>
@@ -73,12 +74,13 @@ public sealed partial class Pool
     /// <param name="chunkSize">Items per chunk; by default <c>ceil(items / (4 × workers))</c>.</param>
     /// <param name="callback">Called once with the results, before the task completes.</param>
     /// <param name="errorCallback">Called once with the failure, before the task faults.</param>
+    /// <param name="progress">Told how far the call has come as chunks finish (see <see cref="PoolProgress"/>); the last report comes before the call completes.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>One result per item, in input order.</returns>
     /// <exception cref="PoolClosedException">The pool is closed or terminated.</exception>
     public Task<IReadOnlyList<TResult>> MapAsync<T, TResult>(Func<T, Task<TResult>> function, IEnumerable<T> items, int? chunkSize = null,
-        Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null, CancellationToken cancellationToken = default) =>
-        MapCore(Awaited(function), items, chunkSize, callback, errorCallback, cancellationToken);
+        Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        MapCore(Awaited(function), items, chunkSize, callback, errorCallback, cancellationToken, progress);
 
     /// <summary>Applies an async <paramref name="function"/> that takes the call's token to every item, awaiting the calls on the workers.</summary>
     /// <typeparam name="T">The item type.</typeparam>
@@ -88,12 +90,13 @@ public sealed partial class Pool
     /// <param name="chunkSize">Items per chunk; by default <c>ceil(items / (4 × workers))</c>.</param>
     /// <param name="callback">Called once with the results, before the task completes.</param>
     /// <param name="errorCallback">Called once with the failure, before the task faults.</param>
+    /// <param name="progress">Told how far the call has come as chunks finish (see <see cref="PoolProgress"/>); the last report comes before the call completes.</param>
     /// <param name="cancellationToken">Cancels the call, and so the tokens the running calls were given.</param>
     /// <returns>One result per item, in input order.</returns>
     /// <exception cref="PoolClosedException">The pool is closed or terminated.</exception>
     public Task<IReadOnlyList<TResult>> MapAsync<T, TResult>(Func<T, CancellationToken, Task<TResult>> function, IEnumerable<T> items, int? chunkSize = null,
-        Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null, CancellationToken cancellationToken = default) =>
-        MapCore(Awaited(function), items, chunkSize, callback, errorCallback, cancellationToken);
+        Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        MapCore(Awaited(function), items, chunkSize, callback, errorCallback, cancellationToken, progress);
 
     /// <summary>Calls an async <paramref name="function"/> with the values of every tuple, awaiting the calls on the workers; results in input order.</summary>
     /// <typeparam name="T1">The first parameter.</typeparam>
@@ -104,13 +107,14 @@ public sealed partial class Pool
     /// <param name="chunkSize">Items per chunk; by default <c>ceil(items / (4 × workers))</c>.</param>
     /// <param name="callback">Called once with the results, before the task completes.</param>
     /// <param name="errorCallback">Called once with the failure, before the task faults.</param>
+    /// <param name="progress">Told how far the call has come as chunks finish (see <see cref="PoolProgress"/>); the last report comes before the call completes.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>One result per item, in input order.</returns>
     /// <exception cref="PoolClosedException">The pool is closed or terminated.</exception>
     public Task<IReadOnlyList<TResult>> StarMapAsync<T1, T2, TResult>(Func<T1, T2, Task<TResult>> function, IEnumerable<(T1, T2)> items, int? chunkSize = null,
-        Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null, CancellationToken cancellationToken = default) =>
+        Action<IReadOnlyList<TResult>>? callback = null, Action<Exception>? errorCallback = null, IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default) =>
         MapCore(DelegateFunctions.ForAsync<(T1, T2), TResult>(function, (p, _) => new ValueTask<TResult>(function(p.Item1, p.Item2)), typeof(T1), typeof(T2)),
-            items, chunkSize, callback, errorCallback, cancellationToken);
+            items, chunkSize, callback, errorCallback, cancellationToken, progress);
 
     /// <summary>Streams an async <paramref name="function"/> over the items, in input order, the calls awaited on the workers.</summary>
     /// <typeparam name="T">The item type.</typeparam>
@@ -118,13 +122,14 @@ public sealed partial class Pool
     /// <param name="function">A static <see cref="PoolFunctionAttribute"/> method, or (in-process pools) any delegate.</param>
     /// <param name="items">The input, read lazily.</param>
     /// <param name="chunkSize">Items per chunk (1 by default, as in CPython).</param>
+    /// <param name="progress">Told how far the call has come as chunks finish (see <see cref="PoolProgress"/>); the last report comes before the call completes.</param>
     /// <param name="cancellationToken">Stops the stream and the work behind it.</param>
     /// <returns>The results, in input order.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="chunkSize"/> is less than 1.</exception>
     /// <exception cref="PoolClosedException">The pool is closed or terminated.</exception>
     public IAsyncEnumerable<TResult> Imap<T, TResult>(Func<T, Task<TResult>> function, IEnumerable<T> items, int chunkSize = 1,
-        CancellationToken cancellationToken = default) =>
-        StartStream(Awaited(function), items, chunkSize, ordered: true, cancellationToken);
+        IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        StartStream(Awaited(function), items, chunkSize, ordered: true, cancellationToken, progress);
 
     private static FunctionInvoker<T, TResult> Awaited<T, TResult>(Func<T, Task<TResult>> function) =>
         DelegateFunctions.ForAsync<T, TResult>(function, (argument, _) => new ValueTask<TResult>(function(argument)), typeof(T));

@@ -21,27 +21,29 @@ public sealed partial class Pool
     /// <param name="function">A static <see cref="PoolFunctionAttribute"/> method, or (in-process pools) any delegate.</param>
     /// <param name="items">The input; an exception it throws surfaces as itself after the results before it.</param>
     /// <param name="chunkSize">Items per chunk (1 by default, as in CPython).</param>
+    /// <param name="progress">Told how far the call has come as chunks finish (see <see cref="PoolProgress"/>); the last report comes before the call completes.</param>
     /// <param name="cancellationToken">Stops the stream and the work behind it.</param>
     /// <returns>The results, in input order.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="chunkSize"/> is less than 1.</exception>
     /// <exception cref="PoolClosedException">The pool is closed or terminated.</exception>
     public IAsyncEnumerable<TResult> Imap<T, TResult>(Func<T, TResult> function, IEnumerable<T> items, int chunkSize = 1,
-        CancellationToken cancellationToken = default) =>
-        StartStream(DelegateFunctions.For(function, function, typeof(T)), items, chunkSize, ordered: true, cancellationToken);
+        IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        StartStream(DelegateFunctions.For(function, function, typeof(T)), items, chunkSize, ordered: true, cancellationToken, progress);
 
-    /// <summary>Like <see cref="Imap{T, TResult}(Func{T, TResult}, IEnumerable{T}, int, CancellationToken)"/>, but yields results as they complete, in any order. Like <c>pool.imap_unordered(f, items, chunksize)</c>.</summary>
+    /// <summary>Like <see cref="Imap{T, TResult}(Func{T, TResult}, IEnumerable{T}, int, IProgress{PoolProgress}, CancellationToken)"/>, but yields results as they complete, in any order. Like <c>pool.imap_unordered(f, items, chunksize)</c>.</summary>
     /// <typeparam name="T">The item type.</typeparam>
     /// <typeparam name="TResult">The function's result.</typeparam>
     /// <param name="function">A static <see cref="PoolFunctionAttribute"/> method, or (in-process pools) any delegate.</param>
     /// <param name="items">The input, read lazily; an exception it throws surfaces as itself.</param>
     /// <param name="chunkSize">Items per chunk (1 by default, as in CPython).</param>
+    /// <param name="progress">Told how far the call has come as chunks finish (see <see cref="PoolProgress"/>); the last report comes before the call completes.</param>
     /// <param name="cancellationToken">Stops the stream and the work behind it.</param>
     /// <returns>The results, in completion order.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="chunkSize"/> is less than 1.</exception>
     /// <exception cref="PoolClosedException">The pool is closed or terminated.</exception>
     public IAsyncEnumerable<TResult> ImapUnordered<T, TResult>(Func<T, TResult> function, IEnumerable<T> items, int chunkSize = 1,
-        CancellationToken cancellationToken = default) =>
-        StartStream(DelegateFunctions.For(function, function, typeof(T)), items, chunkSize, ordered: false, cancellationToken);
+        IProgress<PoolProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        StartStream(DelegateFunctions.For(function, function, typeof(T)), items, chunkSize, ordered: false, cancellationToken, progress);
 
     /// <summary>
     /// Streams a registered function, named on the wire, over loosely typed items, in input order: for callers that
@@ -51,33 +53,41 @@ public sealed partial class Pool
     /// <param name="function">The wire name of a <see cref="PoolFunctionAttribute"/> method.</param>
     /// <param name="items">One item per call; a tuple or <c>object[]</c> for a function of several parameters.</param>
     /// <param name="chunkSize">Items per chunk (1 by default, as in CPython).</param>
+    /// <param name="progress">Told how far the stream has come as chunks finish (see <see cref="PoolProgress"/>); the last report comes before the stream ends.</param>
     /// <param name="cancellationToken">Stops the stream and the work behind it.</param>
     /// <returns>The results, in input order.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="chunkSize"/> is less than 1.</exception>
     /// <exception cref="PoolClosedException">The pool is closed or terminated.</exception>
-    public IAsyncEnumerable<object?> Imap(string function, IEnumerable<object?> items, int chunkSize = 1, CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<object?> Imap(string function, IEnumerable<object?> items, int chunkSize = 1, IProgress<PoolProgress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(function);
         ArgumentNullException.ThrowIfNull(items);
         ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
         EnsureOpen();
         return Stream<object?, object?>(items, chunkSize, ordered: true,
-            (id, arguments, mode) => new Submit(id, function, arguments, mode, _inbox) { ChunkSize = chunkSize, Timeout = _options.TaskTimeout },
-            cancellationToken);
+            (id, arguments, mode) => new Submit(id, function, arguments, mode, _inbox)
+            {
+                ChunkSize = chunkSize, Timeout = _options.TaskTimeout, ReportProgress = progress is not null,
+            },
+            progress, cancellationToken);
     }
 
     private IAsyncEnumerable<TResult> StartStream<T, TResult>(FunctionInvoker<T, TResult> invoker, IEnumerable<T> items, int chunkSize, bool ordered,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, IProgress<PoolProgress>? progress)
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
         EnsureOpen();
-        return Stream<T, TResult>(items, chunkSize, ordered, (id, arguments, mode) => Request(id, invoker, arguments, chunkSize, mode), cancellationToken);
+        return Stream<T, TResult>(items, chunkSize, ordered, (id, arguments, mode) => Request(id, invoker, arguments, chunkSize, mode, progress is not null),
+            progress, cancellationToken);
     }
 
     private async IAsyncEnumerable<TResult> Stream<T, TResult>(IEnumerable<T> items, int chunkSize, bool ordered,
-        Func<long, T[], ReplyMode, Submit> request, [EnumeratorCancellation] CancellationToken cancellationToken)
+        Func<long, T[], ReplyMode, Submit> request, IProgress<PoolProgress>? progress, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // The input's length, where it is known without reading it; otherwise the total is known when the input ends.
+        var reporter = progress is null ? null : new ProgressReporter(progress, KnownCount(items));
         // A segment holds enough chunks to keep every worker busy twice over; each is one streaming request.
         var workers = Math.Max(Processes, await CountWorkersAsync(cancellationToken).ConfigureAwait(false));
         var segmentSize = (int)Math.Min(Math.Max((long)chunkSize * workers * 2, chunkSize), Math.Max(chunkSize, 1 << 20));
@@ -91,6 +101,7 @@ public sealed partial class Pool
         using var input = items.GetEnumerator();
         ExceptionDispatchInfo? inputFailure = null;
         var inputDone = false;
+        var totalKnown = false;
         long sent = 0;
         try
         {
@@ -120,13 +131,19 @@ public sealed partial class Pool
                         }
 
                         var arguments = batch.ToArray();
-                        var call = new StreamCall<TResult>(events.Writer, arguments.Length, ordered);
+                        var call = new StreamCall<TResult>(events.Writer, arguments.Length, ordered, reporter);
                         Send(call, id => request(id, arguments, mode) with { AdmittedBeforeClose = true }, Task.CompletedTask, CancellationToken.None);
                         var segment = new StreamSegment<TResult>(call.Id, sent);
                         sent += arguments.Length;
                         segments.AddLast(segment);
                         byId[call.Id] = segment;
                     }
+                }
+
+                if (inputDone && reporter is not null && !totalKnown)
+                {
+                    reporter.Total(sent);
+                    totalKnown = true;
                 }
 
                 if (segments.First is not { } head)
@@ -194,6 +211,10 @@ public sealed partial class Pool
             }
 
             inputFailure?.Throw();
+            if (reporter is not null)
+            {
+                await reporter.Flushed().ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -209,6 +230,15 @@ public sealed partial class Pool
             _calls.Take(guard.Id);
         }
     }
+
+    /// <summary>The number of items, when the input knows it without being read (a collection, a sized LINQ query); null otherwise.</summary>
+    private static long? KnownCount<T>(IEnumerable<T> items) => items switch
+    {
+        IReadOnlyCollection<T> collection => collection.Count,
+        ICollection<T> collection => collection.Count,
+        _ when items.TryGetNonEnumeratedCount(out var count) => count,
+        _ => null,
+    };
 
     /// <summary>
     /// The workers behind this pool's router: across a cluster there are more than <see cref="Processes"/> (the

@@ -368,11 +368,13 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
     /// <summary>Tells the router to stop dispatching a call; best effort (the router may be gone).</summary>
     private void CancelAt(long id) => _transport.Send(Router, new CancelRequest(id), _inbox);
 
-    private Submit Request<TArg, TResult>(long id, FunctionInvoker<TArg, TResult> function, TArg[] arguments, int? chunkSize, ReplyMode mode) =>
+    private Submit Request<TArg, TResult>(long id, FunctionInvoker<TArg, TResult> function, TArg[] arguments, int? chunkSize, ReplyMode mode,
+        bool reportProgress = false) =>
         new(id, function.Name, arguments, mode, _inbox)
         {
             LocalFunction = function,
             ChunkSize = chunkSize,
             Timeout = _options.TaskTimeout,
+            ReportProgress = reportProgress,
         };
 }

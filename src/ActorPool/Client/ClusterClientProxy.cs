@@ -124,6 +124,7 @@ internal sealed class ClusterClientProxy : ReceiveActor, IWithTimers
         Receive<Terminated>(Lost);
         // Handled whether or not a call still waits for them: a reply must never be forwarded to the cluster.
         Receive<MapPart>(Answer);
+        Receive<MapProgress>(Answer);
         Receive<MapResult>(Answer);
         Receive<ApplyResult>(Answer);
         Receive<Status.Failure>(Answer);

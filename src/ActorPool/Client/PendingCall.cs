@@ -17,10 +17,19 @@ internal abstract class PendingCall
 
     /// <summary>The call failed, was cancelled or the pool was terminated.</summary>
     public abstract void Fail(Exception failure);
+
+    /// <summary>How far the call has come; for a call that asked for progress, handed to its <see cref="ProgressReporter"/>.</summary>
+    public virtual void Progress(MapProgress report)
+    {
+    }
 }
 
-/// <summary>A call answered once: calls exactly one of its callbacks, then completes its task.</summary>
-internal sealed class SingleCall<T>(Func<object, T> convert, Action<T>? callback, Action<Exception>? errorCallback) : PendingCall
+/// <summary>
+/// A call answered once: calls exactly one of its callbacks, then completes its task. A call that reports progress
+/// completes after its last report has been handed over.
+/// </summary>
+internal sealed class SingleCall<T>(Func<object, T> convert, Action<T>? callback, Action<Exception>? errorCallback, ProgressReporter? progress = null)
+    : PendingCall
 {
     private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _answered;
@@ -34,7 +43,11 @@ internal sealed class SingleCall<T>(Func<object, T> convert, Action<T>? callback
             return;
         }
 
-        if (callback is null)
+        if (progress is not null)
+        {
+            progress.Then(() => DeliverNow(message));
+        }
+        else if (callback is null)
         {
             DeliverNow(message);
         }
@@ -52,7 +65,11 @@ internal sealed class SingleCall<T>(Func<object, T> convert, Action<T>? callback
             return;
         }
 
-        if (errorCallback is null)
+        if (progress is not null)
+        {
+            progress.Then(() => FailNow(failure));
+        }
+        else if (errorCallback is null)
         {
             FailNow(failure);
         }
@@ -61,6 +78,8 @@ internal sealed class SingleCall<T>(Func<object, T> convert, Action<T>? callback
             ThreadPool.UnsafeQueueUserWorkItem(state => FailNow((Exception)state!), failure);
         }
     }
+
+    public override void Progress(MapProgress report) => progress?.Report(report);
 
     private void DeliverNow(object message)
     {

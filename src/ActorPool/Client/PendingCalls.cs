@@ -40,6 +40,9 @@ internal sealed class PendingCalls(int limit)
             case MapPart part:
                 Peek(part.RequestId)?.Deliver(part);
                 return true;
+            case MapProgress progress:
+                Peek(progress.RequestId)?.Progress(progress);
+                return true;
             case MapResult result:
                 Take(result.RequestId)?.Deliver(result);
                 return true;

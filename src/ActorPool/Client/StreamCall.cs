@@ -17,7 +17,8 @@ internal readonly record struct StreamEvent<T>(long Segment, T[]? Values, Except
 /// <param name="writer">The stream's channel.</param>
 /// <param name="items">The segment's items.</param>
 /// <param name="ordered">Parts come as the ordered prefix grows (<c>Imap</c>), or a chunk at a time in any order.</param>
-internal sealed class StreamCall<T>(ChannelWriter<StreamEvent<T>> writer, int items, bool ordered) : PendingCall
+/// <param name="progress">The stream's reporter, if its caller asked for progress: every segment reports into it.</param>
+internal sealed class StreamCall<T>(ChannelWriter<StreamEvent<T>> writer, int items, bool ordered, ProgressReporter? progress = null) : PendingCall
 {
     /// <summary>Ordered: the items [0, _next) are written.</summary>
     private int _next;
@@ -115,6 +116,8 @@ internal sealed class StreamCall<T>(ChannelWriter<StreamEvent<T>> writer, int it
 
         return fresh;
     }
+
+    public override void Progress(MapProgress report) => progress?.Report(report);
 
     public override void Fail(Exception failure) => writer.TryWrite(new StreamEvent<T>(Id, null, failure));
 }

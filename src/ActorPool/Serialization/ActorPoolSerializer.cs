@@ -19,6 +19,7 @@ internal sealed class ActorPoolSerializer : SerializerWithStringManifest
     private const string MapResultManifest = "map-result";
     private const string ApplyResultManifest = "apply-result";
     private const string MapPartManifest = "map-part";
+    private const string MapProgressManifest = "map-progress";
     private const string ChunkManifest = "chunk";
     private const string ChunkResultManifest = "chunk-result";
     private const string ChunkFailedManifest = "chunk-failed";
@@ -60,6 +61,7 @@ internal sealed class ActorPoolSerializer : SerializerWithStringManifest
         MapResult => MapResultManifest,
         ApplyResult => ApplyResultManifest,
         MapPart => MapPartManifest,
+        MapProgress => MapProgressManifest,
         Chunk => ChunkManifest,
         ChunkResult => ChunkResultManifest,
         ChunkFailed => ChunkFailedManifest,
@@ -107,10 +109,14 @@ internal sealed class ActorPoolSerializer : SerializerWithStringManifest
             case SubmitManifest:
                 {
                     var (requestId, function, replyTo) = (reader.ReadInt64(), reader.ReadString(), ReadRef(reader)!);
-                    var (mode, chunkSize, timeout, admitted) = ((ReplyMode)reader.ReadByte(), ReadNullableInt(reader), ReadNullableTimeSpan(reader), reader.ReadBoolean());
+                    var (mode, chunkSize, timeout, admitted, progress) =
+                        ((ReplyMode)reader.ReadByte(), ReadNullableInt(reader), ReadNullableTimeSpan(reader), reader.ReadBoolean(), reader.ReadBoolean());
                     return Payload(reader, out var arguments) is { } failure
                         ? new Rejected(requestId, replyTo, failure)
-                        : new Submit(requestId, function, arguments, mode, replyTo) { ChunkSize = chunkSize, Timeout = timeout, AdmittedBeforeClose = admitted };
+                        : new Submit(requestId, function, arguments, mode, replyTo)
+                        {
+                            ChunkSize = chunkSize, Timeout = timeout, AdmittedBeforeClose = admitted, ReportProgress = progress,
+                        };
                 }
 
             case MapManifest:
@@ -185,6 +191,8 @@ internal sealed class ActorPoolSerializer : SerializerWithStringManifest
                 return new CancelWork(reader.ReadInt64());
             case AcceptedManifest:
                 return new RequestAccepted(reader.ReadInt64());
+            case MapProgressManifest:
+                return new MapProgress(reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64());
             case FailureManifest:
                 {
                     var requestId = ReadNullableLong(reader);
@@ -247,6 +255,7 @@ internal sealed class ActorPoolSerializer : SerializerWithStringManifest
                 WriteNullable(writer, submit.ChunkSize);
                 WriteNullable(writer, submit.Timeout?.Ticks);
                 writer.Write(submit.AdmittedBeforeClose);
+                writer.Write(submit.ReportProgress);
                 Codec.WriteArray(writer, submit.Arguments, 0, submit.Arguments.Length);
                 break;
             case Map map:
@@ -325,6 +334,12 @@ internal sealed class ActorPoolSerializer : SerializerWithStringManifest
                 break;
             case RequestAccepted accepted:
                 writer.Write(accepted.RequestId);
+                break;
+            case MapProgress progress:
+                writer.Write(progress.RequestId);
+                writer.Write(progress.Done);
+                writer.Write(progress.Failed);
+                writer.Write(progress.Retried);
                 break;
             case FailureReply failure:
                 WriteNullable(writer, failure.RequestId);

@@ -32,6 +32,18 @@ public sealed class ClusterClientSpec : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_map_through_ClusterClient_reports_its_progress_from_the_serving_node()
+    {
+        var reports = new ProgressSpec.Reports();
+        var results = await _pool.MapAsync(SampleFunctions.Square, Enumerable.Range(0, 3000).Select(i => (long)i), chunkSize: 50, progress: reports)
+            .WaitAsync(Bound);
+
+        Assert.Equal(Enumerable.Range(0, 3000).Select(i => (long)i * i), results);
+        Assert.Equal((3000L, 3000L, 0L), (reports.All[^1].Done, reports.All[^1].Total!.Value, reports.All[^1].Failed));
+        Assert.Equal(reports.All.Select(r => r.Done).Order(), reports.All.Select(r => r.Done));
+    }
+
+    [Fact]
     public async Task A_map_through_ClusterClient_streams_ordered_results()
     {
         var results = new List<object?>();

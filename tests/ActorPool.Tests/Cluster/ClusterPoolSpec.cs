@@ -55,6 +55,17 @@ public sealed class ClusterPoolSpec(ThreeNodeCluster cluster) : IClassFixture<Th
     }
 
     [Fact]
+    public async Task A_map_over_remote_workers_reports_progress_and_its_last_report_counts_every_item()
+    {
+        var reports = new ProgressSpec.Reports();
+        var results = await cluster.Pool.MapAsync(SampleFunctions.Square, Enumerable.Range(0, 2000).Select(i => (long)i), chunkSize: 40, progress: reports)
+            .WaitAsync(Bound);
+
+        Assert.Equal(2000, results.Count);
+        Assert.Equal(new PoolProgress(2000, 2000, 0, 0, reports.All[^1].Elapsed), reports.All[^1]);
+    }
+
+    [Fact]
     public async Task Ask_gets_an_ordered_map_result_from_remote_workers()
     {
         var items = Enumerable.Range(0, 2000).Select(i => (object?)(long)i).ToArray();

@@ -30,6 +30,7 @@ public sealed class SerializationSpec : Akka.TestKit.Xunit2.TestKit
     [InlineData(typeof(WorkersOf))]
     [InlineData(typeof(HostStatusRequest))]
     [InlineData(typeof(HostStatus))]
+    [InlineData(typeof(MapProgress))]
     public void Protocol_messages_are_bound_to_the_actorpool_serializer(Type message) =>
         Assert.IsType<ActorPoolSerializer>(Sys.Serialization.FindSerializerForType(message));
 
@@ -51,7 +52,7 @@ public sealed class SerializationSpec : Akka.TestKit.Xunit2.TestKit
     {
         // ClusterClient wraps each request in a pub-sub Send to a node's receptionist: that is what crosses the wire,
         // and the transport hands it the request already encoded.
-        var submit = new Submit(7, "square", new long[] { 1, 2 }, ReplyMode.UnorderedStream, TestActor) { ChunkSize = 1, AdmittedBeforeClose = true };
+        var submit = new Submit(7, "square", new long[] { 1, 2 }, ReplyMode.UnorderedStream, TestActor) { ChunkSize = 1, AdmittedBeforeClose = true, ReportProgress = true };
         var pool = Sys.Serialization.FindSerializerFor(submit);
         var encoded = new Encoded(Akka.Serialization.Serialization.ManifestFor(pool, submit), pool.ToBinary(submit));
         var send = new Akka.Cluster.Tools.PublishSubscribe.Send("/user/pool", encoded);
@@ -60,8 +61,8 @@ public sealed class SerializationSpec : Akka.TestKit.Xunit2.TestKit
         var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, send);
         var copy = (Akka.Cluster.Tools.PublishSubscribe.Send)Sys.Serialization.Deserialize(bytes, serializer.Identifier, manifest);
         var arrived = Assert.IsType<Submit>(copy.Message);
-        Assert.Equal((7L, "square", ReplyMode.UnorderedStream, TestActor, 1, true),
-            (arrived.RequestId, arrived.Function, arrived.Mode, arrived.ReplyTo, arrived.ChunkSize, arrived.AdmittedBeforeClose));
+        Assert.Equal((7L, "square", ReplyMode.UnorderedStream, TestActor, 1, true, true),
+            (arrived.RequestId, arrived.Function, arrived.Mode, arrived.ReplyTo, arrived.ChunkSize, arrived.AdmittedBeforeClose, arrived.ReportProgress));
         Assert.Equal(new long[] { 1, 2 }, Assert.IsType<long[]>(arrived.Arguments));
     }
 
@@ -129,6 +130,13 @@ public sealed class SerializationSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Same(HostStatusRequest.Instance, RoundTrip(HostStatusRequest.Instance));
         var status = new HostStatus(Workers: 4, Busy: 3, TasksCompleted: long.MaxValue - 1, WorkersAbandoned: 2);
         Assert.Equal(status, RoundTrip(status));
+    }
+
+    [Fact]
+    public void A_progress_report_round_trips_with_every_count()
+    {
+        var progress = new MapProgress(RequestId: 9, Done: long.MaxValue - 2, Failed: 3, Retried: 4);
+        Assert.Equal(progress, RoundTrip(progress));
     }
 
     [Fact]

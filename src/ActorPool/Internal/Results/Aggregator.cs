@@ -12,6 +12,7 @@ internal sealed class Aggregator : ReceiveActor, IWithTimers
     private readonly RequestInfo _request;
     private readonly ResultAssembler _results;
     private readonly Transport _transport;
+    private readonly ProgressCounter? _progress;
     private int _nextToStream;
 
     public Aggregator(RequestInfo request)
@@ -19,6 +20,7 @@ internal sealed class Aggregator : ReceiveActor, IWithTimers
         _request = request;
         _results = new ResultAssembler(request);
         _transport = Transport.Of(Context.System);
+        _progress = request.ReportsProgress ? new ProgressCounter(request) : null;
         Collecting();
     }
 
@@ -29,6 +31,12 @@ internal sealed class Aggregator : ReceiveActor, IWithTimers
     {
         Receive<ChunkResult>(Collect);
         Receive<ChunkFailed>(Collect);
+        Receive<ItemsRetried>(retried =>
+        {
+            _progress?.Retried(retried.Count);
+            ReportProgress();
+        });
+        Receive<ProgressDue>(_ => ReportProgress());
         Receive<AbortRequest>(abort => Finish(abort.Reason));
         Receive<Deadline>(_ => Finish(_results.TimedOut(), timedOut: true));
     }
@@ -67,6 +75,8 @@ internal sealed class Aggregator : ReceiveActor, IWithTimers
             return;
         }
 
+        _progress?.Finished(index, _results.IsFailed(index));
+
         switch (_request.Mode)
         {
             case ReplyMode.OrderedStream:
@@ -84,6 +94,24 @@ internal sealed class Aggregator : ReceiveActor, IWithTimers
         if (_results.IsComplete)
         {
             Finish(_results.Failure);
+        }
+        else
+        {
+            ReportProgress();
+        }
+    }
+
+    /// <summary>Tells a caller that asked for progress how far the request has come, when a report is due (always at the end).</summary>
+    private void ReportProgress(bool final = false)
+    {
+        var now = Context.System.Scheduler.Now;
+        if (_progress?.Report(now, final) is { } report)
+        {
+            _transport.Send(_request.ReplyTo, report);
+        }
+        else if (_progress?.HeldBackDueIn(now) is { } due && !Timers.IsTimerActive(nameof(ProgressDue)))
+        {
+            Timers.StartSingleTimer(nameof(ProgressDue), ProgressDue.Instance, due);
         }
     }
 
@@ -105,6 +133,7 @@ internal sealed class Aggregator : ReceiveActor, IWithTimers
     private void Finish(Exception? failure, bool timedOut = false)
     {
         var whole = failure is null && _request.Mode is ReplyMode.Single or ReplyMode.Whole;
+        ReportProgress(final: true);
         Replies.Answer(_request, whole ? _results.Values() : null, failure, _transport);
         Context.Parent.Tell(new RequestDone(_request.Key, timedOut));
         Context.Stop(Self);
@@ -114,5 +143,10 @@ internal sealed class Aggregator : ReceiveActor, IWithTimers
     private sealed class Deadline
     {
         public static readonly Deadline Instance = new();
+    }
+
+    private sealed class ProgressDue
+    {
+        public static readonly ProgressDue Instance = new();
     }
 }

@@ -49,3 +49,9 @@ internal sealed record FailureReply(long? RequestId, TaskFailure Failure, int It
         TaskFailure.FromPool("", failure.Cause),
         failure.Cause is PoolTaskException task ? task.ItemIndex : 0);
 }
+
+/// <summary>
+/// Aggregator (or router) to a caller that asked for progress: how many of the request's items are done, failed and
+/// sent again so far. Counts only grow; the last one comes just before the answer.
+/// </summary>
+internal sealed record MapProgress(long RequestId, long Done, long Failed, long Retried) : IPoolMessage;

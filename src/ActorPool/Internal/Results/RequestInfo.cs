@@ -22,6 +22,9 @@ internal sealed record RequestInfo(
     /// </summary>
     public bool FromFacade { get; init; }
 
+    /// <summary>The caller asked for progress: it is sent <see cref="MapProgress"/> as chunks finish (see <see cref="ProgressCounter"/>).</summary>
+    public bool ReportsProgress { get; init; }
+
     public int ChunkCount => (ItemCount + ChunkSize - 1) / ChunkSize;
 
     public int ChunkLength(int index) => Math.Min(ChunkSize, ItemCount - (index * ChunkSize));

@@ -40,6 +40,9 @@ internal sealed class PendingRequest : ITakesTurns<PendingRequest>
     /// <summary>Assembles the reply of a request the router answers itself; made on its first reply (an apply answered in a batch never needs one).</summary>
     public ResultAssembler? Results => Aggregator is null ? _results ??= new ResultAssembler(Info) : null;
 
+    /// <summary>Counts progress for a caller that asked for it, when the router answers the request itself; null otherwise.</summary>
+    public ProgressCounter? Progress { get; init; }
+
     /// <summary>A one-chunk request whose in-process worker answers the caller itself; the router only books the chunk.</summary>
     public bool AnsweredByWorker { get; init; }
 

@@ -56,10 +56,7 @@ internal sealed partial class PoolRouter
                 continue;
             }
 
-            _metrics.Retried("worker-crashed");
-            request.Retry(index);
-            _events.Retried(request.Info, index, request.AttemptOf(index), Sender, crashed.Reason);
-            _scheduler.EnqueueFirst(request);
+            Retry(request, index, Sender, "worker-crashed", crashed.Reason);
         }
 
         Deal();
@@ -74,10 +71,7 @@ internal sealed partial class PoolRouter
         {
             if (_requests.TryGetValue(key, out var request))
             {
-                _metrics.Retried("worker-lost");
-                request.Retry(index);
-                _events.Retried(request.Info, index, request.AttemptOf(index), worker, reason);
-                _scheduler.EnqueueFirst(request);
+                Retry(request, index, worker, "worker-lost", reason);
             }
         }
 
@@ -92,6 +86,22 @@ internal sealed partial class PoolRouter
         }
 
         Deal();
+    }
+
+    /// <summary>Sends a chunk again, first in its request's turn, and counts it: in the metrics, the chunk events and the caller's progress.</summary>
+    private void Retry(PendingRequest request, int index, IActorRef worker, string cause, string reason)
+    {
+        _metrics.Retried(cause);
+        request.Retry(index);
+        _events.Retried(request.Info, index, request.AttemptOf(index), worker, reason);
+        if (request.Info.ReportsProgress)
+        {
+            var items = request.Info.ChunkLength(index);
+            request.Progress?.Retried(items);
+            request.Aggregator?.Tell(new ItemsRetried(items));
+        }
+
+        _scheduler.EnqueueFirst(request);
     }
 
     /// <summary>Checks for workers when the oldest waiting call's timeout is up; a running check is never postponed.</summary>

@@ -157,7 +157,7 @@ internal sealed partial class PoolRouter : ReceiveActor, IWithTimers
         var size = submit.ChunkSize ?? _setup.DefaultChunkSize ?? ChunkSizing.Default(arguments.Length,
             _workers.Count > 0 ? _workers.Count : _setup.ExpectedWorkers, _workers.AnyRemote ? _transport.BytesPerItem(arguments) : null, _transport.Budget);
         var info = new RequestInfo(++_nextKey, submit.RequestId, submit.ReplyTo, submit.Mode, submit.Function, arguments.Length, size,
-            submit.Timeout ?? _setup.DefaultTimeout) { FromFacade = fromFacade };
+            submit.Timeout ?? _setup.DefaultTimeout) { FromFacade = fromFacade, ReportsProgress = submit.ReportProgress };
         if (submit.Mode == ReplyMode.Whole && info.ChunkCount > 1 && function is not null)
         {
             info = info with { Destination = Array.CreateInstance(function.ResultType, arguments.Length) };
@@ -171,7 +171,8 @@ internal sealed partial class PoolRouter : ReceiveActor, IWithTimers
         {
             // The facade matches replies by id and takes the first, so its one-chunk calls may be answered by the
             // worker itself; a call that came as the public protocol keeps exactly one answer, from here.
-            AnsweredByWorker = direct && fromFacade && !_transport.IsRemote(info.ReplyTo),
+            AnsweredByWorker = direct && fromFacade && !info.ReportsProgress && !_transport.IsRemote(info.ReplyTo),
+            Progress = direct && info.ReportsProgress ? new ProgressCounter(info) : null,
         };
         if (direct)
         {
@@ -218,6 +219,7 @@ internal sealed partial class PoolRouter : ReceiveActor, IWithTimers
             }
             else if (request.Results!.Add(reply) >= 0)
             {
+                request.Progress?.Finished(index, reply is ChunkFailed);
                 var results = request.Results;
                 Finish(request, results.Failure is null ? results.Values() : null, results.Failure);
             }
@@ -283,6 +285,11 @@ internal sealed partial class PoolRouter : ReceiveActor, IWithTimers
 
     private void Finish(PendingRequest request, Array? values, Exception? failure, bool abandoned = false, bool timedOut = false)
     {
+        if (request.Progress?.Report(Now, final: true) is { } progress)
+        {
+            Reply(request.Info.ReplyTo, progress);
+        }
+
         Replies.Answer(request.Info, values, failure, _transport);
         Forget(request.Info.Key, abandoned, timedOut);
     }

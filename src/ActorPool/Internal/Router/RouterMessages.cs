@@ -23,6 +23,9 @@ internal sealed record Submit(long RequestId, string Function, Array Arguments, 
     /// <summary>The call's deadline; none when null.</summary>
     public TimeSpan? Timeout { get; init; }
 
+    /// <summary>The caller wants <see cref="MapProgress"/> reports as chunks finish.</summary>
+    public bool ReportProgress { get; init; }
+
     /// <summary>Part of a call the facade accepted before Close (a stream's later segments): a closed router still takes it.</summary>
     public bool AdmittedBeforeClose { get; init; }
 }
@@ -68,3 +71,6 @@ internal sealed record AbortRequest(Exception Reason);
 
 /// <summary>Aggregator to router: the request is answered; forget it. <paramref name="TimedOut"/>: its deadline passed, so workers still inside its calls are stuck.</summary>
 internal sealed record RequestDone(long RequestKey, bool TimedOut = false);
+
+/// <summary>Router to the aggregator of a request that reports progress: these items are being sent again.</summary>
+internal sealed record ItemsRetried(int Count);
