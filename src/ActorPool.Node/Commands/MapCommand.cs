@@ -109,14 +109,16 @@ internal static class MapCommand
             await using (pool.ConfigureAwait(false))
             {
                 Console.Error.WriteLine($"map: running {function.Signature} on the cluster");
-                await foreach (var value in pool.Imap(function.Name, items, request.ChunkSize, cancellationToken).ConfigureAwait(false))
+                await ProgressDisplay.RunAsync("map", stdoutViaConsole: false, async progress =>
                 {
-                    await output.WriteLineAsync(JsonValues.Line(value)).ConfigureAwait(false);
-                    if (++count % 100_000 == 0)
+                    await foreach (var value in pool.Imap(function.Name, items, request.ChunkSize, progress, cancellationToken).ConfigureAwait(false))
                     {
-                        Console.Error.WriteLine($"map: {count:N0} results");
+                        await output.WriteLineAsync(JsonValues.Line(value)).ConfigureAwait(false);
+                        count++;
                     }
-                }
+
+                    return count;
+                }).ConfigureAwait(false);
             }
 
             await output.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -164,20 +166,28 @@ internal static class MapCommand
     {
         var parts = range.Split(':');
         if (parts.Length != 2 || !long.TryParse(parts[0], CultureInfo.InvariantCulture, out var start)
-            || !long.TryParse(parts[1], CultureInfo.InvariantCulture, out var end) || end < start)
+            || !long.TryParse(parts[1], CultureInfo.InvariantCulture, out var end) || end < start || end - start > int.MaxValue)
         {
-            throw new ArgumentException($"--range takes A:B with integers A <= B, like 0:100000; got '{range}'.");
+            throw new ArgumentException($"--range takes A:B with integers A <= B, at most {int.MaxValue:N0} apart, like 0:100000; got '{range}'.");
         }
 
-        return Enumerate(start, end);
+        return new LongRange(start, (int)(end - start));
+    }
 
-        static IEnumerable<object?> Enumerate(long start, long end)
+    /// <summary>A --range, read lazily; its length is known up front, so the progress shows a total.</summary>
+    private sealed class LongRange(long start, int count) : IReadOnlyCollection<object?>
+    {
+        public int Count => count;
+
+        public IEnumerator<object?> GetEnumerator()
         {
-            for (var i = start; i < end; i++)
+            for (var i = 0; i < count; i++)
             {
-                yield return i;
+                yield return start + i;
             }
         }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     private static IEnumerable<object?> Lines(TextReader input, IReadOnlyList<Type> parameters)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using ActorPool.Node.Commands;
 
 namespace ActorPool.Node.Demo;
 
@@ -48,7 +49,9 @@ internal static class DemoCommand
         var clock = Stopwatch.StartNew();
         await using (var pool = Pool.Create(processes: 4))
         {
-            var results = pool.Map(DemoJobs.SlowSquare, Enumerable.Range(0, 10));
+            // The long map shows its progress on stderr (a live bar in a terminal); stdout keeps the lines Python prints.
+            var results = await ProgressDisplay.RunAsync("map", stdoutViaConsole: true,
+                progress => Task.Run(() => pool.Map(DemoJobs.SlowSquare, Enumerable.Range(0, 10), progress: progress), cancellationToken));
             Console.WriteLine($"Results: {Show(results)}");
         }
 

@@ -51,6 +51,8 @@ public sealed class ClusterEndToEndSpec(ThreeNodeCluster fixture, ITestOutputHel
         Expect.ExitCode(0, code, map);
         Expect.Stdout(Enumerable.Range(0, 1000).Select(i => Text((long)i * i)), map);
         Expect.StderrLine(map, "map: 1,000 results in");
+        // stderr is no terminal here: progress comes as plain lines, the last counting every item.
+        Expect.StderrLine(map, "map: 1,000/1,000 items (100%), 0 failed, 0 retried");
     }
 
     [Fact]
@@ -67,6 +69,7 @@ public sealed class ClusterEndToEndSpec(ThreeNodeCluster fixture, ITestOutputHel
         output.WriteLine($"map --contacts: exit {code} in {clock.Elapsed.TotalSeconds:0.0} s");
         Expect.ExitCode(0, code, map);
         Expect.Stdout(Enumerable.Range(0, 1000).Select(i => Text((long)i * i)), map);
+        Expect.StderrLine(map, "map: 1,000/1,000 items (100%), 0 failed, 0 retried");
         // A ClusterClient is no member: the cluster saw nobody join.
         Assert.Equal(joinsBefore, JoinsSeenBySeed());
     }

@@ -41,6 +41,38 @@ public sealed class CommandLineEndToEndSpec
             "Synchronous Results: [2, 12, 30]",
             "Results: [2, 12, 30]",
         ], demo);
+        // Its long map's progress goes to stderr, plain lines when that is no terminal; stdout keeps Python's lines.
+        Expect.StderrLine(demo, "map: 10/10 items (100%), 0 failed, 0 retried");
+        Assert.DoesNotContain(demo.Stdout, line => line.Contains("items", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Demo_in_a_terminal_draws_a_live_progress_bar_on_stderr_with_the_workers_lines_above_it()
+    {
+        // util-linux `script` runs the demo on a pseudo-terminal, as a user's shell would, and keeps what it drew.
+        Assert.True(File.Exists("/usr/bin/script"), "this test needs util-linux's script (/usr/bin/script) to give the demo a terminal");
+        var typescript = Path.Combine(Path.GetTempPath(), $"actorpool-demo-{Guid.NewGuid():N}.tty");
+        try
+        {
+            using var demo = NodeProcess.StartProgram("demo in a terminal", "/usr/bin/script",
+                ["--quiet", "--return", "--command", $"'{NodeProcess.DotnetHost}' '{NodeProcess.NodeDll}' demo --sleep-ms 300", typescript],
+                AppContext.BaseDirectory, new Dictionary<string, string> { ["TERM"] = "xterm-256color", ["COLUMNS"] = "120" });
+
+            var code = await demo.WaitForExitAsync(Bound);
+
+            Expect.ExitCode(0, code, demo);
+            var drawn = File.ReadAllText(typescript);
+            Assert.Contains("\u001b[", drawn, StringComparison.Ordinal);
+            Assert.Contains("━", drawn, StringComparison.Ordinal);
+            Assert.Contains("map: 10/10 items, 0 failed, 0 retried", drawn, StringComparison.Ordinal);
+            Assert.Contains("100%", drawn, StringComparison.Ordinal);
+            Assert.Contains("Calculating square of 9", drawn, StringComparison.Ordinal);
+            Assert.Contains("Results: [0, 1, 4, 9, 16, 25, 36, 49, 64, 81]", drawn, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(typescript);
+        }
     }
 
     [Fact]
