@@ -54,7 +54,7 @@ public sealed partial class PackagingEndToEndSpec(ITestOutputHelper output) : ID
     [Fact]
     public async Task Pack_makes_two_libraries_and_a_tool_that_installs_as_actorpool_and_runs_the_demo()
     {
-        var repository = FindRepositoryRoot();
+        var repository = Checkout.Root;
         var feed = Path.Combine(_folder.FullName, "nupkg");
         foreach (var project in Projects)
         {
@@ -208,20 +208,6 @@ public sealed partial class PackagingEndToEndSpec(ITestOutputHelper output) : ID
             process.Dispose();
             throw;
         }
-    }
-
-    /// <summary>The checkout the tests were built from: the folder above the test output that holds ActorPool.sln.</summary>
-    private static string FindRepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "ActorPool.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No ActorPool.sln above {AppContext.BaseDirectory}: the packaging test packs the checkout the tests were built from.");
     }
 
     private static Package ReadPackage(string path)
