@@ -58,11 +58,11 @@ public sealed class ExamplesEndToEndSpec(ITestOutputHelper output)
         using var http = new HttpClient { BaseAddress = site, Timeout = TimeSpan.FromSeconds(10) };
 
         await UntilReadyAsync(http, app);
-        var primes = await http.GetStringAsync(new Uri("/primes?below=100000", UriKind.Relative));
-        using var refused = await http.GetAsync(new Uri("/primes?below=1", UriKind.Relative));
+        var longest = await http.GetStringAsync(new Uri("/collatz?below=1000000", UriKind.Relative));
+        using var refused = await http.GetAsync(new Uri("/collatz?below=1", UriKind.Relative));
 
-        output.WriteLine(primes);
-        Assert.Contains("\"below\":100000,\"primes\":9592,\"workers\":4", primes, StringComparison.Ordinal);
+        output.WriteLine(longest);
+        Assert.Equal("{\"below\":1000000,\"start\":837799,\"steps\":524,\"workers\":4}", longest);
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         app.Terminate();
         Expect.ExitCode(0, await app.WaitForExitAsync(Bound), app);
