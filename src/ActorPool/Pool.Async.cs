@@ -59,7 +59,7 @@ public sealed partial class Pool
     /// <param name="function">A static <see cref="PoolFunctionAttribute"/> method, or (in-process pools) any delegate.</param>
     /// <param name="items">The input; read whole before any work is sent.</param>
     /// <param name="chunkSize">Items per chunk; by default <c>ceil(items / (4 × workers))</c>.</param>
-    /// <param name="progress">Told how far the call has come as chunks finish (see <see cref="PoolProgress"/>); the last report comes before the call completes.</param>
+    /// <param name="progress">Told how far the call has come as chunks finish (see <see cref="PoolProgress"/>); on success the last report counts every item and comes before the call completes.</param>
     /// <returns>One result per item, in input order.</returns>
     /// <exception cref="PoolTaskException">A call threw: the first failure, reported after every chunk has finished.</exception>
     /// <exception cref="PoolClosedException">The pool is closed or terminated.</exception>
@@ -74,7 +74,7 @@ public sealed partial class Pool
     /// <param name="chunkSize">Items per chunk; by default <c>ceil(items / (4 × workers))</c>.</param>
     /// <param name="callback">Called once with the results, before the task completes.</param>
     /// <param name="errorCallback">Called once with the failure, before the task faults.</param>
-    /// <param name="progress">Told how far the call has come as chunks finish (see <see cref="PoolProgress"/>); the last report comes before the call completes.</param>
+    /// <param name="progress">Told how far the call has come as chunks finish (see <see cref="PoolProgress"/>); on success the last report counts every item and comes before the call completes.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>One result per item, in input order.</returns>
     /// <exception cref="PoolClosedException">The pool is closed or terminated.</exception>
@@ -90,7 +90,7 @@ public sealed partial class Pool
     /// <param name="chunkSize">Items per chunk; by default <c>ceil(items / (4 × workers))</c>.</param>
     /// <param name="callback">Called once with the results, before the task completes.</param>
     /// <param name="errorCallback">Called once with the failure, before the task faults.</param>
-    /// <param name="progress">Told how far the call has come as chunks finish (see <see cref="PoolProgress"/>); the last report comes before the call completes.</param>
+    /// <param name="progress">Told how far the call has come as chunks finish (see <see cref="PoolProgress"/>); on success the last report counts every item and comes before the call completes.</param>
     /// <param name="cancellationToken">Cancels the call, and so the tokens the running calls were given.</param>
     /// <returns>One result per item, in input order.</returns>
     /// <exception cref="PoolClosedException">The pool is closed or terminated.</exception>
@@ -107,7 +107,7 @@ public sealed partial class Pool
     /// <param name="chunkSize">Items per chunk; by default <c>ceil(items / (4 × workers))</c>.</param>
     /// <param name="callback">Called once with the results, before the task completes.</param>
     /// <param name="errorCallback">Called once with the failure, before the task faults.</param>
-    /// <param name="progress">Told how far the call has come as chunks finish (see <see cref="PoolProgress"/>); the last report comes before the call completes.</param>
+    /// <param name="progress">Told how far the call has come as chunks finish (see <see cref="PoolProgress"/>); on success the last report counts every item and comes before the call completes.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>One result per item, in input order.</returns>
     /// <exception cref="PoolClosedException">The pool is closed or terminated.</exception>
@@ -122,7 +122,7 @@ public sealed partial class Pool
     /// <param name="function">A static <see cref="PoolFunctionAttribute"/> method, or (in-process pools) any delegate.</param>
     /// <param name="items">The input, read lazily.</param>
     /// <param name="chunkSize">Items per chunk (1 by default, as in CPython).</param>
-    /// <param name="progress">Told how far the call has come as chunks finish (see <see cref="PoolProgress"/>); the last report comes before the call completes.</param>
+    /// <param name="progress">Told how far the call has come as chunks finish (see <see cref="PoolProgress"/>); on success the last report counts every item and comes before the call completes.</param>
     /// <param name="cancellationToken">Stops the stream and the work behind it.</param>
     /// <returns>The results, in input order.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="chunkSize"/> is less than 1.</exception>

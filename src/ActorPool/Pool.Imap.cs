@@ -21,7 +21,7 @@ public sealed partial class Pool
     /// <param name="function">A static <see cref="PoolFunctionAttribute"/> method, or (in-process pools) any delegate.</param>
     /// <param name="items">The input; an exception it throws surfaces as itself after the results before it.</param>
     /// <param name="chunkSize">Items per chunk (1 by default, as in CPython).</param>
-    /// <param name="progress">Told how far the call has come as chunks finish (see <see cref="PoolProgress"/>); the last report comes before the call completes.</param>
+    /// <param name="progress">Told how far the call has come as chunks finish (see <see cref="PoolProgress"/>); on success the last report counts every item and comes before the call completes.</param>
     /// <param name="cancellationToken">Stops the stream and the work behind it.</param>
     /// <returns>The results, in input order.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="chunkSize"/> is less than 1.</exception>
@@ -36,7 +36,7 @@ public sealed partial class Pool
     /// <param name="function">A static <see cref="PoolFunctionAttribute"/> method, or (in-process pools) any delegate.</param>
     /// <param name="items">The input, read lazily; an exception it throws surfaces as itself.</param>
     /// <param name="chunkSize">Items per chunk (1 by default, as in CPython).</param>
-    /// <param name="progress">Told how far the call has come as chunks finish (see <see cref="PoolProgress"/>); the last report comes before the call completes.</param>
+    /// <param name="progress">Told how far the call has come as chunks finish (see <see cref="PoolProgress"/>); on success the last report counts every item and comes before the call completes.</param>
     /// <param name="cancellationToken">Stops the stream and the work behind it.</param>
     /// <returns>The results, in completion order.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="chunkSize"/> is less than 1.</exception>
@@ -53,7 +53,7 @@ public sealed partial class Pool
     /// <param name="function">The wire name of a <see cref="PoolFunctionAttribute"/> method.</param>
     /// <param name="items">One item per call; a tuple or <c>object[]</c> for a function of several parameters.</param>
     /// <param name="chunkSize">Items per chunk (1 by default, as in CPython).</param>
-    /// <param name="progress">Told how far the stream has come as chunks finish (see <see cref="PoolProgress"/>); the last report comes before the stream ends.</param>
+    /// <param name="progress">Told how far the stream has come as chunks finish (see <see cref="PoolProgress"/>); on success the last report counts every item and comes before the stream ends.</param>
     /// <param name="cancellationToken">Stops the stream and the work behind it.</param>
     /// <returns>The results, in input order.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="chunkSize"/> is less than 1.</exception>
@@ -218,6 +218,9 @@ public sealed partial class Pool
         }
         finally
         {
+            // After the last report of a stream that succeeded, or a failure or an early stop: no more reports.
+            reporter?.Close();
+
             // The consumer stopped early, failed or was cancelled: stop the work still in flight.
             foreach (var segment in segments)
             {

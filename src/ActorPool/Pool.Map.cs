@@ -10,7 +10,7 @@ public sealed partial class Pool
     /// <param name="function">A static <see cref="PoolFunctionAttribute"/> method, or (in-process pools) any delegate.</param>
     /// <param name="items">The input; it is read whole before any work is sent (an array is used as it is: this call blocks until done), and an exception it throws surfaces as itself.</param>
     /// <param name="chunkSize">Items per chunk; by default <c>ceil(items / (4 × workers))</c>.</param>
-    /// <param name="progress">Told how far the call has come as chunks finish (see <see cref="PoolProgress"/>); the last report comes before the call completes.</param>
+    /// <param name="progress">Told how far the call has come as chunks finish (see <see cref="PoolProgress"/>); on success the last report counts every item and comes before the call completes.</param>
     /// <returns>One result per item, in input order.</returns>
     /// <exception cref="PoolTaskException">A call threw: the first failure, reported after every chunk has finished.</exception>
     /// <exception cref="PoolClosedException">The pool is closed or terminated.</exception>
@@ -26,7 +26,7 @@ public sealed partial class Pool
     /// <param name="chunkSize">Items per chunk; by default <c>ceil(items / (4 × workers))</c>.</param>
     /// <param name="callback">Called once with the results, before the task completes.</param>
     /// <param name="errorCallback">Called once with the failure (a <see cref="PoolTaskException"/>, a timeout, a cancellation), before the task faults.</param>
-    /// <param name="progress">Told how far the call has come as chunks finish (see <see cref="PoolProgress"/>); the last report comes before the call completes.</param>
+    /// <param name="progress">Told how far the call has come as chunks finish (see <see cref="PoolProgress"/>); on success the last report counts every item and comes before the call completes.</param>
     /// <param name="cancellationToken">Cancels the call: its remaining chunks are not dispatched and the task is cancelled.</param>
     /// <returns>One result per item, in input order.</returns>
     /// <exception cref="PoolClosedException">The pool is closed or terminated.</exception>
@@ -42,7 +42,7 @@ public sealed partial class Pool
     /// <param name="function">A static <see cref="PoolFunctionAttribute"/> method, or (in-process pools) any delegate.</param>
     /// <param name="items">The argument tuples; read whole before any work is sent.</param>
     /// <param name="chunkSize">Items per chunk; by default <c>ceil(items / (4 × workers))</c>.</param>
-    /// <param name="progress">Told how far the call has come as chunks finish (see <see cref="PoolProgress"/>); the last report comes before the call completes.</param>
+    /// <param name="progress">Told how far the call has come as chunks finish (see <see cref="PoolProgress"/>); on success the last report counts every item and comes before the call completes.</param>
     /// <returns>One result per item, in input order.</returns>
     /// <exception cref="PoolTaskException">A call threw: the first failure, reported after every chunk has finished.</exception>
     /// <exception cref="PoolClosedException">The pool is closed or terminated.</exception>
@@ -59,7 +59,7 @@ public sealed partial class Pool
     /// <param name="function">A static <see cref="PoolFunctionAttribute"/> method, or (in-process pools) any delegate.</param>
     /// <param name="items">The argument tuples; read whole before any work is sent.</param>
     /// <param name="chunkSize">Items per chunk; by default <c>ceil(items / (4 × workers))</c>.</param>
-    /// <param name="progress">Told how far the call has come as chunks finish (see <see cref="PoolProgress"/>); the last report comes before the call completes.</param>
+    /// <param name="progress">Told how far the call has come as chunks finish (see <see cref="PoolProgress"/>); on success the last report counts every item and comes before the call completes.</param>
     /// <returns>One result per item, in input order.</returns>
     /// <exception cref="PoolTaskException">A call threw: the first failure, reported after every chunk has finished.</exception>
     /// <exception cref="PoolClosedException">The pool is closed or terminated.</exception>
@@ -77,7 +77,7 @@ public sealed partial class Pool
     /// <param name="chunkSize">Items per chunk; by default <c>ceil(items / (4 × workers))</c>.</param>
     /// <param name="callback">Called once with the results, before the task completes.</param>
     /// <param name="errorCallback">Called once with the failure (a <see cref="PoolTaskException"/>, a timeout, a cancellation), before the task faults.</param>
-    /// <param name="progress">Told how far the call has come as chunks finish (see <see cref="PoolProgress"/>); the last report comes before the call completes.</param>
+    /// <param name="progress">Told how far the call has come as chunks finish (see <see cref="PoolProgress"/>); on success the last report counts every item and comes before the call completes.</param>
     /// <param name="cancellationToken">Cancels the call: its remaining chunks are not dispatched and the task is cancelled.</param>
     /// <returns>One result per item, in input order.</returns>
     /// <exception cref="PoolClosedException">The pool is closed or terminated.</exception>
@@ -98,7 +98,7 @@ public sealed partial class Pool
     /// <param name="chunkSize">Items per chunk; by default <c>ceil(items / (4 × workers))</c>.</param>
     /// <param name="callback">Called once with the results, before the task completes.</param>
     /// <param name="errorCallback">Called once with the failure (a <see cref="PoolTaskException"/>, a timeout, a cancellation), before the task faults.</param>
-    /// <param name="progress">Told how far the call has come as chunks finish (see <see cref="PoolProgress"/>); the last report comes before the call completes.</param>
+    /// <param name="progress">Told how far the call has come as chunks finish (see <see cref="PoolProgress"/>); on success the last report counts every item and comes before the call completes.</param>
     /// <param name="cancellationToken">Cancels the call: its remaining chunks are not dispatched and the task is cancelled.</param>
     /// <returns>One result per item, in input order.</returns>
     /// <exception cref="PoolClosedException">The pool is closed or terminated.</exception>

@@ -5,7 +5,9 @@ namespace ActorPool;
 /// <summary>
 /// How far a <c>Map</c>, <c>StarMap</c> or <c>Imap</c> has come, reported to the <see cref="IProgress{T}"/> the call was
 /// given. Reports come as chunks finish (a smaller <c>chunkSize</c> gives finer steps), at most about ten a second,
-/// in order and never going back; the last one comes before the call completes and counts every item.
+/// one at a time, in order and never going back, on a thread-pool thread. When the call succeeds, its last report
+/// counts every item and has been handled before the call completes; once a call has failed or been cancelled, no
+/// new report starts. The call waits for the handler, so keep it quick: a handler that blocks holds up its call.
 /// </summary>
 /// <param name="Done">Items finished, with a result or a failure.</param>
 /// <param name="Total">Items in the call; for an <c>Imap</c> over an input whose length is not known up front, null until the input ends.</param>

@@ -116,6 +116,39 @@ public sealed class ProgressSpec
     }
 
     [Fact]
+    public async Task Reports_are_at_least_a_tenth_of_a_second_apart_however_fast_chunks_finish()
+    {
+        await using var lease = PoolLease.Create(2);
+        var reports = new Reports();
+
+        var count = 0;
+        await foreach (var _ in lease.Pool.Imap(TestJobs.Square, Enumerable.Range(0, 30_000), chunkSize: 1, progress: reports).WithCancellation(CancellationToken.None))
+        {
+            count++;
+        }
+
+        Assert.Equal(30_000, count);
+        var seen = reports.All;
+        Assert.Equal(30_000, seen[^1].Done);
+        // Every report but the last (which the stream's end does not hold back) waited its interval.
+        var gaps = seen.Zip(seen.Skip(1), (a, b) => b.Elapsed - a.Elapsed).SkipLast(1).ToList();
+        Assert.All(gaps, gap => Assert.True(gap >= TimeSpan.FromMilliseconds(99), $"reports {gap.TotalMilliseconds:0.0} ms apart"));
+    }
+
+    [Fact]
+    public async Task A_change_held_back_by_the_interval_is_reported_when_the_interval_is_up_not_at_the_next_chunk()
+    {
+        await using var lease = PoolLease.Create(2);
+        var reports = new Reports();
+
+        // Six quick chunks, then one that takes 3 s: the quick ones must show long before it ends.
+        await lease.Pool.MapAsync(TestJobs.Sleep, [10, 10, 10, 10, 10, 10, 3000], chunkSize: 1, progress: reports).Within();
+
+        var early = reports.All.Where(r => r.Elapsed < TimeSpan.FromSeconds(2)).ToList();
+        Assert.Contains(early, r => r.Done == 6);
+    }
+
+    [Fact]
     public void A_report_reads_as_one_line()
     {
         Assert.Equal("4,000/10,000 items (40%), 1 failed, 2 retried, 1.5 s", new PoolProgress(4000, 10000, 1, 2, TimeSpan.FromSeconds(1.5)).ToString());

@@ -166,26 +166,29 @@ internal static class MapCommand
     {
         var parts = range.Split(':');
         if (parts.Length != 2 || !long.TryParse(parts[0], CultureInfo.InvariantCulture, out var start)
-            || !long.TryParse(parts[1], CultureInfo.InvariantCulture, out var end) || end < start || end - start > int.MaxValue)
+            || !long.TryParse(parts[1], CultureInfo.InvariantCulture, out var end) || end < start)
         {
-            throw new ArgumentException($"--range takes A:B with integers A <= B, at most {int.MaxValue:N0} apart, like 0:100000; got '{range}'.");
+            throw new ArgumentException($"--range takes A:B with integers A <= B, like 0:100000; got '{range}'.");
         }
 
-        return new LongRange(start, (int)(end - start));
+        // A collection can say its length only up to int.MaxValue; a longer range streams without a known total.
+        return (ulong)(end - start) <= int.MaxValue ? new LongRange(start, end) : Enumerate(start, end);
+    }
+
+    private static IEnumerable<object?> Enumerate(long start, long end)
+    {
+        for (var i = start; i < end; i++)
+        {
+            yield return i;
+        }
     }
 
     /// <summary>A --range, read lazily; its length is known up front, so the progress shows a total.</summary>
-    private sealed class LongRange(long start, int count) : IReadOnlyCollection<object?>
+    private sealed class LongRange(long start, long end) : IReadOnlyCollection<object?>
     {
-        public int Count => count;
+        public int Count => (int)(end - start);
 
-        public IEnumerator<object?> GetEnumerator()
-        {
-            for (var i = 0; i < count; i++)
-            {
-                yield return start + i;
-            }
-        }
+        public IEnumerator<object?> GetEnumerator() => Enumerate(start, end).GetEnumerator();
 
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }

@@ -64,7 +64,7 @@ internal static class ProgressDisplay
                 finally
                 {
                     Console.SetOut(stdout);
-                    above?.PrintTo(console);
+                    above?.PrintTo(console, last: true);
                 }
             });
 
@@ -84,11 +84,11 @@ internal static class ProgressDisplay
     private static async Task<T> PlainAsync<T>(string label, Func<IProgress<PoolProgress>, Task<T>> work)
     {
         PoolProgress? last = null;
-        var written = TimeSpan.MinValue;
+        TimeSpan? written = null;
         var result = await work(new Reports(report =>
         {
             last = report;
-            if (report.Elapsed - written >= PlainInterval)
+            if (written is null || report.Elapsed - written >= PlainInterval)
             {
                 written = report.Elapsed;
                 Console.Error.WriteLine($"{label}: {report}");
@@ -140,12 +140,27 @@ internal static class ProgressDisplay
             }
         }
 
-        /// <summary>Prints the lines written so far above the bar.</summary>
-        public void PrintTo(IAnsiConsole console)
+        /// <summary>Prints the lines written so far above the bar; the <paramref name="last"/> time, a line not yet ended too.</summary>
+        public void PrintTo(IAnsiConsole console, bool last = false)
         {
             while (_lines.TryDequeue(out var line))
             {
                 console.WriteLine(line);
+            }
+
+            string? unfinished = null;
+            lock (_line)
+            {
+                if (last && _line.Length > 0)
+                {
+                    unfinished = _line.ToString();
+                    _line.Clear();
+                }
+            }
+
+            if (unfinished is not null)
+            {
+                console.WriteLine(unfinished);
             }
         }
     }

@@ -45,7 +45,11 @@ internal sealed class SingleCall<T>(Func<object, T> convert, Action<T>? callback
 
         if (progress is not null)
         {
-            progress.Then(() => DeliverNow(message));
+            progress.Then(() =>
+            {
+                progress.Close();
+                DeliverNow(message);
+            });
         }
         else if (callback is null)
         {
@@ -67,7 +71,11 @@ internal sealed class SingleCall<T>(Func<object, T> convert, Action<T>? callback
 
         if (progress is not null)
         {
-            progress.Then(() => FailNow(failure));
+            progress.Then(() =>
+            {
+                progress.Close();
+                FailNow(failure);
+            });
         }
         else if (errorCallback is null)
         {

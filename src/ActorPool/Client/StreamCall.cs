@@ -54,6 +54,7 @@ internal sealed class StreamCall<T>(ChannelWriter<StreamEvent<T>> writer, int it
                     WriteNew(0, TypedItems.ToArray<T>(result.Values));
                 }
 
+                progress?.Settle(Id);
                 writer.TryWrite(new StreamEvent<T>(Id, null, null));
                 break;
         }
@@ -119,5 +120,9 @@ internal sealed class StreamCall<T>(ChannelWriter<StreamEvent<T>> writer, int it
 
     public override void Progress(MapProgress report) => progress?.Report(report);
 
-    public override void Fail(Exception failure) => writer.TryWrite(new StreamEvent<T>(Id, null, failure));
+    public override void Fail(Exception failure)
+    {
+        progress?.Settle(Id);
+        writer.TryWrite(new StreamEvent<T>(Id, null, failure));
+    }
 }

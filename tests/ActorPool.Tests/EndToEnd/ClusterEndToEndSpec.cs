@@ -75,6 +75,21 @@ public sealed class ClusterEndToEndSpec(ThreeNodeCluster fixture, ITestOutputHel
     }
 
     [Fact]
+    public async Task A_long_map_prints_a_progress_line_each_second_on_a_stderr_that_is_no_terminal()
+    {
+        // 60 calls of 200–259 ms on the cluster's workers: a few seconds.
+        using var map = NodeProcess.Start("map sleep", ["map", "--function", "sleep", "--range", "200:260", "--chunk-size", "1", "--seeds", Cluster.Seeds]);
+
+        var code = await map.WaitForExitAsync(MapBound);
+
+        Expect.ExitCode(0, code, map);
+        var lines = map.Stderr.Where(line => line.StartsWith("map: ", StringComparison.Ordinal) && line.Contains(" items", StringComparison.Ordinal)).ToList();
+        output.WriteLine(string.Join(Environment.NewLine, lines));
+        Assert.Contains(lines, line => line.Contains("/60 items", StringComparison.Ordinal) && !line.Contains("60/60", StringComparison.Ordinal));
+        Assert.EndsWith("s", Assert.Single(lines, line => line.Contains("60/60 items (100%), 0 failed, 0 retried", StringComparison.Ordinal)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_failing_function_fails_the_map_with_exit_code_1_and_names_the_error()
     {
         using var map = NodeProcess.Start("map fail-on-13",

@@ -20,7 +20,7 @@ internal sealed class Aggregator : ReceiveActor, IWithTimers
         _request = request;
         _results = new ResultAssembler(request);
         _transport = Transport.Of(Context.System);
-        _progress = request.ReportsProgress ? new ProgressCounter(request) : null;
+        _progress = request.ReportsProgress ? new ProgressCounter(request, Context.System.Scheduler.MonotonicClock) : null;
         Collecting();
     }
 
@@ -104,12 +104,17 @@ internal sealed class Aggregator : ReceiveActor, IWithTimers
     /// <summary>Tells a caller that asked for progress how far the request has come, when a report is due (always at the end).</summary>
     private void ReportProgress(bool final = false)
     {
-        var now = Context.System.Scheduler.Now;
-        if (_progress?.Report(now, final) is { } report)
+        if (_progress is null)
+        {
+            return;
+        }
+
+        var now = Context.System.Scheduler.MonotonicClock;
+        if (_progress.Report(now, final) is { } report)
         {
             _transport.Send(_request.ReplyTo, report);
         }
-        else if (_progress?.HeldBackDueIn(now) is { } due && !Timers.IsTimerActive(nameof(ProgressDue)))
+        else if (_progress.HeldBackDueIn(now) is { } due && !Timers.IsTimerActive(nameof(ProgressDue)))
         {
             Timers.StartSingleTimer(nameof(ProgressDue), ProgressDue.Instance, due);
         }

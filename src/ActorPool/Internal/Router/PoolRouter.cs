@@ -172,7 +172,7 @@ internal sealed partial class PoolRouter : ReceiveActor, IWithTimers
             // The facade matches replies by id and takes the first, so its one-chunk calls may be answered by the
             // worker itself; a call that came as the public protocol keeps exactly one answer, from here.
             AnsweredByWorker = direct && fromFacade && !info.ReportsProgress && !_transport.IsRemote(info.ReplyTo),
-            Progress = direct && info.ReportsProgress ? new ProgressCounter(info) : null,
+            Progress = direct && info.ReportsProgress ? new ProgressCounter(info, Context.System.Scheduler.MonotonicClock) : null,
         };
         if (direct)
         {
@@ -285,7 +285,7 @@ internal sealed partial class PoolRouter : ReceiveActor, IWithTimers
 
     private void Finish(PendingRequest request, Array? values, Exception? failure, bool abandoned = false, bool timedOut = false)
     {
-        if (request.Progress?.Report(Now, final: true) is { } progress)
+        if (request.Progress?.Report(Context.System.Scheduler.MonotonicClock, final: true) is { } progress)
         {
             Reply(request.Info.ReplyTo, progress);
         }
