@@ -121,13 +121,9 @@ public sealed class ProgressSpec
         await using var lease = PoolLease.Create(2);
         var reports = new Reports();
 
-        var count = 0;
-        await foreach (var _ in lease.Pool.Imap(TestJobs.Square, Enumerable.Range(0, 30_000), chunkSize: 1, progress: reports).WithCancellation(CancellationToken.None))
-        {
-            count++;
-        }
+        var results = await lease.Pool.Imap(TestJobs.Square, Enumerable.Range(0, 30_000), chunkSize: 1, progress: reports).ToListAsync();
 
-        Assert.Equal(30_000, count);
+        Assert.Equal(30_000, results.Count);
         var seen = reports.All;
         Assert.Equal(30_000, seen[^1].Done);
         // Every report but the last (which the stream's end does not hold back) waited its interval.

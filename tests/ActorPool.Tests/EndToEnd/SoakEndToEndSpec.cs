@@ -17,8 +17,8 @@ namespace ActorPool.Tests.EndToEnd;
 /// <c>ACTORPOOL_SOAK_MINUTES</c> while nodes 1 and 2 are killed (SIGKILL) and restarted in turn every few seconds.
 /// Nothing may be lost or duplicated — every result exact and in order — and node 0, never restarted, must stay flat
 /// after warm-up: its RSS and its live actors. Minutes long, so <see cref="SoakFactAttribute"/> skips it unless asked.
-/// test.runsettings ends every test session after 10 minutes, so a soak that long needs more, e.g.
-/// <c>ACTORPOOL_SOAK_MINUTES=10 dotnet test --filter FullyQualifiedName~SoakEndToEndSpec -- RunConfiguration.TestSessionTimeout=1500000</c>.
+/// test.runsettings ends a test session after 20 minutes and stops a test that runs 5, so a soak needs more, e.g.
+/// <c>ACTORPOOL_SOAK_MINUTES=10 dotnet test --filter FullyQualifiedName~SoakEndToEndSpec --blame-hang --blame-hang-timeout 60m -- RunConfiguration.TestSessionTimeout=4000000</c>.
 /// </summary>
 [Collection(ProcessesCollection.Name)]
 public sealed partial class SoakEndToEndSpec(ITestOutputHelper output)
