@@ -32,15 +32,7 @@ public sealed class CommandLineEndToEndSpec
         var code = await demo.WaitForExitAsync(Bound);
 
         Expect.ExitCode(0, code, demo);
-        Expect.StdoutInOrder(
-        [
-            "All workers finished",
-            "Results: [0, 1, 4, 9, 16, 25, 36, 49, 64, 81]",
-            "Synchronous Result: 100",
-            "Result: 400",
-            "Synchronous Results: [2, 12, 30]",
-            "Results: [2, 12, 30]",
-        ], demo);
+        Expect.DemoResults(demo);
         // Its long map's progress goes to stderr, plain lines when that is no terminal; stdout keeps Python's lines.
         Expect.StderrLine(demo, "map: 10/10 items (100%), 0 failed, 0 retried");
         Assert.DoesNotContain(demo.Stdout, line => line.Contains("items", StringComparison.Ordinal));

@@ -14,6 +14,17 @@ internal static class Expect
         }
     }
 
+    /// <summary>The demo printed the Python tutorial's results, in order, however it was run (built or installed as a tool).</summary>
+    public static void DemoResults(NodeProcess demo) => StdoutInOrder(
+    [
+        "All workers finished",
+        "Results: [0, 1, 4, 9, 16, 25, 36, 49, 64, 81]",
+        "Synchronous Result: 100",
+        "Result: 400",
+        "Synchronous Results: [2, 12, 30]",
+        "Results: [2, 12, 30]",
+    ], demo);
+
     /// <summary>Stdout is exactly <paramref name="expected"/>, line for line, in order.</summary>
     public static void Stdout(IEnumerable<string> expected, NodeProcess process)
     {

@@ -94,15 +94,7 @@ public sealed partial class PackagingEndToEndSpec(ITestOutputHelper output) : ID
 
         using (var demo = await RunToolAsync(actorpool, "demo", ["demo", "--sleep-ms", "10"]))
         {
-            Expect.StdoutInOrder(
-            [
-                "All workers finished",
-                "Results: [0, 1, 4, 9, 16, 25, 36, 49, 64, 81]",
-                "Synchronous Result: 100",
-                "Result: 400",
-                "Synchronous Results: [2, 12, 30]",
-                "Results: [2, 12, 30]",
-            ], demo);
+            Expect.DemoResults(demo);
         }
 
         using (var functions = await RunToolAsync(actorpool, "functions", ["functions"]))
