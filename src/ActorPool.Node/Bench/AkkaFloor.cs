@@ -51,6 +51,11 @@ internal static class AkkaFloor
 
     private static void Measure(Scenarios scenarios, string engine, ActorSystem system, Props props, Action<BenchResult> record)
     {
+        if (!scenarios.Wants("apply-latency") && !scenarios.Wants("apply-async"))
+        {
+            return;
+        }
+
         var floor = system.ActorOf(props, $"{engine}-{Guid.NewGuid():N}");
         try
         {
@@ -78,8 +83,15 @@ internal static class AkkaFloor
                 Console.Error.WriteLine($"bench: {engine}: {where}; long via {serializer}");
             }
 
-            record(scenarios.ApplyLatencyWith(engine, x => floor.Ask<long>(x, AskTimeout).GetAwaiter().GetResult()));
-            record(scenarios.ApplyAsyncWith(engine, x => floor.Ask<long>(x, AskTimeout)));
+            if (scenarios.Wants("apply-latency"))
+            {
+                record(scenarios.ApplyLatencyWith(engine, x => floor.Ask<long>(x, AskTimeout).GetAwaiter().GetResult()));
+            }
+
+            if (scenarios.Wants("apply-async"))
+            {
+                record(scenarios.ApplyAsyncWith(engine, x => floor.Ask<long>(x, AskTimeout)));
+            }
         }
         finally
         {

@@ -31,19 +31,34 @@ internal static class BenchCommand
             DefaultValueFactory = _ => DefaultRepeats,
         };
         repeats.Validate(1, "timed runs per scenario");
+        var only = new Option<string[]>("--scenario")
+        {
+            Description = $"Run only these scenarios (repeat the option, or separate by commas): {string.Join(", ", Scenarios.Names)}.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        only.Validators.Add(result =>
+        {
+            foreach (var name in Split(result.GetValueOrDefault<string[]>() ?? []))
+            {
+                if (!Scenarios.Names.Contains(name))
+                {
+                    result.AddError($"--scenario: no scenario is called '{name}'; the scenarios are {string.Join(", ", Scenarios.Names)}.");
+                }
+            }
+        });
         var command = new Command("bench", "Measure ActorPool against sequential code, PLINQ, Parallel.For and bare Akka.NET round trips on seven scenarios, in one run.")
         {
-            seeds, quick, json, noCluster, repeats,
+            seeds, quick, json, noCluster, repeats, only,
         };
         command.SetAction((result, cancellationToken) => RunAsync(result.GetValue(seeds) ?? [], result.GetValue(quick), result.GetValue(json),
-            result.GetValue(noCluster), result.GetValue(repeats), cancellationToken));
+            result.GetValue(noCluster), result.GetValue(repeats), Split(result.GetValue(only) ?? []), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string[] seeds, bool quick, string? json, bool noCluster, int repeats, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string[] seeds, bool quick, string? json, bool noCluster, int repeats, string[] only, CancellationToken cancellationToken)
     {
         var sizes = quick ? BenchSizes.Quick : BenchSizes.Full;
-        var scenarios = new Scenarios(sizes, repeats);
+        var scenarios = new Scenarios(sizes, repeats, name => only.Length == 0 || only.Contains(name));
         var processes = Environment.ProcessorCount;
         var results = new List<BenchResult>();
         Console.WriteLine($"# ActorPool bench{(quick ? " (quick)" : "")}: {RuntimeInformation.OSDescription.Trim()}, {RuntimeInformation.ProcessArchitecture}, " +
@@ -57,26 +72,34 @@ internal static class BenchCommand
             Console.WriteLine(Row(result));
         }
 
-        Func<string, Pool?, BenchResult>[] all = [scenarios.ImapStream, scenarios.MapSquares, scenarios.MapRecords, scenarios.ApplyAsync, scenarios.ApplyLatency, scenarios.CpuBound];
+        (string Name, Func<string, Pool?, BenchResult> Run)[] all =
+        [
+            ("imap-stream", scenarios.ImapStream), ("map-squares", scenarios.MapSquares), ("map-records", scenarios.MapRecords),
+            ("apply-async", scenarios.ApplyAsync), ("apply-latency", scenarios.ApplyLatency), ("cpu-bound", scenarios.CpuBound),
+        ];
+        var wanted = all.Where(scenario => scenarios.Wants(scenario.Name)).ToArray();
         foreach (var engine in new[] { Scenarios.Sequential, Scenarios.Plinq, Scenarios.ParallelFor })
         {
-            foreach (var scenario in all)
+            foreach (var scenario in wanted)
             {
-                if (!(engine == Scenarios.ParallelFor && scenario == scenarios.ImapStream))
+                if (!(engine == Scenarios.ParallelFor && scenario.Name == "imap-stream"))
                 {
-                    Record(scenario(engine, null));
+                    Record(scenario.Run(engine, null));
                 }
             }
         }
 
         await using (var pool = Pool.Create(processes))
         {
-            foreach (var scenario in all)
+            foreach (var scenario in wanted)
             {
-                Record(scenario(Local, pool));
+                Record(scenario.Run(Local, pool));
             }
 
-            Record(scenarios.AsyncIo(Local, pool));
+            if (scenarios.Wants("async-io"))
+            {
+                Record(scenarios.AsyncIo(Local, pool));
+            }
 
             AkkaFloor.InProcess(scenarios, pool.System, Record);
         }
@@ -84,12 +107,15 @@ internal static class BenchCommand
         if (!noCluster)
         {
             await using var cluster = await ClusterHarness.StartAsync(seeds, processes, cancellationToken).ConfigureAwait(false);
-            foreach (var scenario in all)
+            foreach (var scenario in wanted)
             {
-                Record(scenario(ClusterEngine, cluster.Pool));
+                Record(scenario.Run(ClusterEngine, cluster.Pool));
             }
 
-            Record(scenarios.AsyncIo(ClusterEngine, cluster.Pool));
+            if (scenarios.Wants("async-io"))
+            {
+                Record(scenarios.AsyncIo(ClusterEngine, cluster.Pool));
+            }
 
             AkkaFloor.Remote(scenarios, cluster.Pool.System, cluster.WorkerNode, Record);
         }
@@ -105,6 +131,9 @@ internal static class BenchCommand
 
         return 0;
     }
+
+    private static string[] Split(string[] values) =>
+        [.. values.SelectMany(value => value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
 
     // One line per row: each value is the median over the runs, followed by [min..max] where a scenario measures it.
     private static string Header() =>

@@ -15,14 +15,21 @@ internal sealed record BenchSizes(int Map, int Async, int Latency, int CpuTasks,
 /// by <see cref="BenchResult.FromRuns"/> (median, min, max). Baseline engines run the same functions
 /// (<see cref="SampleFunctions"/>) in-process; pool engines run them through a <see cref="Pool"/>; the
 /// <c>akka-floor-*</c> engines run apply-async and apply-latency as bare <c>Ask</c>s (see <see cref="AkkaFloor"/>).
+/// <paramref name="wanted"/> picks the scenarios a run measures (<c>bench --scenario</c>).
 /// </summary>
-internal sealed class Scenarios(BenchSizes sizes, int repeats)
+internal sealed class Scenarios(BenchSizes sizes, int repeats, Func<string, bool> wanted)
 {
+    /// <summary>Every scenario's name, in the order a run measures them.</summary>
+    public static readonly string[] Names = ["imap-stream", "map-squares", "map-records", "apply-async", "apply-latency", "cpu-bound", "async-io"];
+
     public const string Sequential = "sequential";
     public const string Plinq = "plinq";
     public const string ParallelFor = "parallel-for";
 
     private static readonly Func<long, long> Square = SampleFunctions.Square;
+
+    /// <summary>Whether this run measures <paramref name="scenario"/>, one of <see cref="Names"/>.</summary>
+    public bool Wants(string scenario) => wanted(scenario);
     private long _spinRounds;
     private double _spinResult;
     private Measurement[]? _sequentialCpuRuns;
