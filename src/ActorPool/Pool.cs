@@ -267,7 +267,7 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
         var setup = new RouterSetup(workers, options.Processes, options.ChunkSize, options.TaskTimeout, settings, options.MaxTasksPerChild is null ? 512 : 1);
         try
         {
-            return system.ActorOf(Props.Create(() => new PoolRouter(setup)), name);
+            return system.ActorOf(Props.Create(() => new PoolRouter(setup)).WithDispatcher(PoolSettings.RouterDispatcherPath), name);
         }
         catch (InvalidActorNameException ex)
         {
@@ -347,7 +347,12 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
         {
             var submit = request(id);
             activity?.SetTag("actorpool.function", submit.Function).SetTag("actorpool.items", submit.Arguments.Length);
-            _transport.Send(Router, submit, _inbox);
+            // A lone call is waited for: its caller's thread deals it (see CallerRunsDispatcher). Under a burst the
+            // router runs on the thread pool as usual, where calls queue up behind each other and travel in batches.
+            using (_calls.Outstanding == 1 ? CallerRunsDispatcher.RunHere() : default)
+            {
+                _transport.Send(Router, submit, _inbox);
+            }
         }
         catch (PoolException ex)
         {

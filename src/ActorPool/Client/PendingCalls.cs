@@ -18,6 +18,9 @@ internal sealed class PendingCalls(int limit)
 
     public int Count => _calls.Count;
 
+    /// <summary>Calls registered and not yet answered, read without a lock (unlike <see cref="Count"/>).</summary>
+    public int Outstanding => limit - _room.CurrentCount;
+
     public IReadOnlyCollection<long> Ids => _calls.Keys.ToArray();
 
     /// <summary>Registers a call, first waiting (blocking the submitter) while <c>limit</c> calls are outstanding.</summary>

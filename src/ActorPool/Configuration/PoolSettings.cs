@@ -11,6 +11,9 @@ internal sealed record PoolSettings
     /// <summary>The HOCON path of the dispatcher workers run on.</summary>
     public const string WorkerDispatcherPath = "actorpool.worker-dispatcher";
 
+    /// <summary>The HOCON path of the dispatcher routers run on (<see cref="Internal.CallerRunsDispatcher"/>).</summary>
+    public const string RouterDispatcherPath = "actorpool.router-dispatcher";
+
     /// <summary>Chunks the router keeps at one worker at a time (<c>chunks-in-flight-per-worker</c>).</summary>
     public int ChunksInFlightPerWorker { get; init; } = 2;
 

@@ -162,7 +162,11 @@ internal sealed partial class Worker : UntypedActor
     {
         try
         {
-            _transport.Send(router, reply, Self);
+            // The router books the answer on this thread, free until its next chunk comes: no thread woken for it.
+            using (CallerRunsDispatcher.RunHere())
+            {
+                _transport.Send(router, reply, Self);
+            }
         }
         catch (Exception ex)
         {
