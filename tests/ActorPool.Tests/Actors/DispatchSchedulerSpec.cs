@@ -52,6 +52,24 @@ public sealed class DispatchSchedulerSpec
     }
 
     [Fact]
+    public void The_worker_that_answered_last_comes_first_while_it_holds_nothing_and_is_eligible()
+    {
+        var scheduler = new Line(creditsPerWorker: 2);
+        var inFlight = Workers.ToDictionary(w => w, _ => 0);
+        scheduler.Answered("c");
+
+        Assert.Equal("c", scheduler.NextWorker(Workers, w => inFlight[w]));
+        Assert.Equal("c", scheduler.NextWorker(Workers, w => inFlight[w]));
+
+        // Holding a chunk, or not eligible, or no longer among the workers: the rotation decides, where it was.
+        inFlight["c"] = 1;
+        Assert.Equal("a", scheduler.NextWorker(Workers, w => inFlight[w]));
+        inFlight["c"] = 0;
+        Assert.Equal("b", scheduler.NextWorker(Workers, w => inFlight[w], w => w != "c"));
+        Assert.Equal("a", scheduler.NextWorker(["a", "b"], w => inFlight[w]));
+    }
+
+    [Fact]
     public void No_worker_is_chosen_when_all_are_full_or_there_are_none()
     {
         var scheduler = new Line(creditsPerWorker: 1);
@@ -216,6 +234,8 @@ internal sealed class Line(int creditsPerWorker)
     public IEnumerable<string> Queue => _scheduler.Queue.Select(r => r.Name);
 
     public void Enqueue(string name) => _scheduler.Enqueue(Of(name));
+
+    public void Answered(string worker) => _scheduler.Answered(worker);
 
     public void EnqueueFirst(string name) => _scheduler.EnqueueFirst(Of(name));
 

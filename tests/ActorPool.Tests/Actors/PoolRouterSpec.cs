@@ -108,6 +108,31 @@ public sealed class PoolRouterSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task A_call_goes_to_the_worker_that_answered_last_while_it_holds_nothing_and_round_robin_otherwise()
+    {
+        var (w1, w2, caller) = (CreateTestProbe("w1"), CreateTestProbe("w2"), CreateTestProbe("caller"));
+        var router = await StartRouter(Settings(), w1, w2);
+
+        router.Tell(new Submit(1, Square, new[] { 1 }, ReplyMode.Single, caller.Ref), TestActor);
+        var first = await w1.ExpectMsgAsync<Chunk>();
+        router.Tell(Squared(first), w1.Ref);
+        Assert.Equal(1, (await caller.ExpectMsgAsync<ApplyResult>()).Value);
+
+        // Round-robin alone would deal the next call to w2; w1 has just answered and holds nothing, so its thread is awake.
+        router.Tell(new Submit(2, Square, new[] { 2 }, ReplyMode.Single, caller.Ref), TestActor);
+        var second = await w1.ExpectMsgAsync<Chunk>();
+        await w2.ExpectNoMsgAsync(Quiet);
+
+        // While w1 holds a chunk, the rotation goes on as before.
+        router.Tell(new Submit(3, Square, new[] { 3 }, ReplyMode.Single, caller.Ref), TestActor);
+        var third = await w2.ExpectMsgAsync<Chunk>();
+        router.Tell(Squared(second), w1.Ref);
+        router.Tell(Squared(third), w2.Ref);
+        var answers = new[] { await caller.ExpectMsgAsync<ApplyResult>(), await caller.ExpectMsgAsync<ApplyResult>() };
+        Assert.Equal([4, 9], answers.Select(a => a.Value).OrderBy(v => (int)v!));
+    }
+
+    [Fact]
     public async Task A_lost_workers_chunks_go_to_another_worker_as_a_new_attempt_and_count_once()
     {
         var (w1, w2, caller, stranger) = (CreateTestProbe("w1"), CreateTestProbe("w2"), CreateTestProbe("caller"), CreateTestProbe("stranger"));

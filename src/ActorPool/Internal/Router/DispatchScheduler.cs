@@ -12,6 +12,7 @@ internal sealed class DispatchScheduler<TRequest>(int creditsPerWorker)
 {
     private readonly LinkedList<TRequest> _turns = new();
     private int _nextWorker;
+    private object? _warm;
 
     /// <summary>Chunks one worker may hold at a time.</summary>
     public int CreditsPerWorker { get; } = creditsPerWorker >= 1 ? creditsPerWorker : throw new ArgumentOutOfRangeException(nameof(creditsPerWorker));
@@ -93,8 +94,17 @@ internal sealed class DispatchScheduler<TRequest>(int creditsPerWorker)
     }
 
     /// <summary>
-    /// The next eligible worker with a free credit, round-robin from the one after the last chosen; null when every
-    /// such worker is full (or there are none).
+    /// A worker has just answered: its thread is awake, and it is the first choice for the next chunk while it holds
+    /// none (see <see cref="NextWorker{TWorker}"/>).
+    /// </summary>
+    public void Answered(object worker) => _warm = worker;
+
+    /// <summary>
+    /// The worker that answered last, if it is eligible and holds no chunk; otherwise the next eligible worker with a
+    /// free credit, round-robin from the one after the last so chosen; null when every such worker is full (or there
+    /// are none). The first rule is for calls one at a time: a worker that has just answered is still awake, while
+    /// dealing each call to the next worker in turn would wake a sleeping thread every time (measured: a third of a
+    /// local apply). Under load no worker is idle for long, so chunks go round-robin.
     /// </summary>
     /// <param name="workers">The workers, in a stable order.</param>
     /// <param name="inFlight">How many chunks a worker holds now.</param>
@@ -102,6 +112,11 @@ internal sealed class DispatchScheduler<TRequest>(int creditsPerWorker)
     public TWorker? NextWorker<TWorker>(IReadOnlyList<TWorker> workers, Func<TWorker, int> inFlight, Func<TWorker, bool>? eligible = null)
         where TWorker : class
     {
+        if (_warm is TWorker warm && inFlight(warm) == 0 && (eligible is null || eligible(warm)) && Contains(workers, warm))
+        {
+            return warm;
+        }
+
         for (var i = 0; i < workers.Count; i++)
         {
             var candidate = (_nextWorker + i) % workers.Count;
@@ -113,6 +128,20 @@ internal sealed class DispatchScheduler<TRequest>(int creditsPerWorker)
         }
 
         return null;
+    }
+
+    private static bool Contains<TWorker>(IReadOnlyList<TWorker> workers, TWorker worker)
+        where TWorker : class
+    {
+        foreach (var candidate in workers)
+        {
+            if (ReferenceEquals(candidate, worker))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }
 

@@ -199,6 +199,7 @@ internal sealed partial class PoolRouter : ReceiveActor, IWithTimers
         _requests.TryGetValue(key, out var request);
         if (finished && _workers.Find(Sender) is { } worker && worker.InFlight.Remove((key, index), out var sentAt))
         {
+            _scheduler.Answered(worker);
             _metrics.Answered(sentAt, request?.Info.ChunkLength(index) ?? 0, reply is ChunkFailed);
         }
 
@@ -253,6 +254,11 @@ internal sealed partial class PoolRouter : ReceiveActor, IWithTimers
                     Forget(request.Info.Key);
                 }
             }
+        }
+
+        if (worker is not null)
+        {
+            _scheduler.Answered(worker);
         }
 
         Deal();
