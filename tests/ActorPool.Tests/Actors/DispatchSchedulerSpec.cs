@@ -61,12 +61,30 @@ public sealed class DispatchSchedulerSpec
         Assert.Equal("c", scheduler.NextWorker(Workers, w => inFlight[w]));
         Assert.Equal("c", scheduler.NextWorker(Workers, w => inFlight[w]));
 
-        // Holding a chunk, or not eligible, or no longer among the workers: the rotation decides, where it was.
+        // Holding a chunk, or not eligible, or no longer among the workers: the rotation decides, going on after it.
         inFlight["c"] = 1;
         Assert.Equal("a", scheduler.NextWorker(Workers, w => inFlight[w]));
         inFlight["c"] = 0;
         Assert.Equal("b", scheduler.NextWorker(Workers, w => inFlight[w], w => w != "c"));
         Assert.Equal("a", scheduler.NextWorker(["a", "b"], w => inFlight[w]));
+    }
+
+    [Fact]
+    public void A_burst_dealt_after_the_worker_that_answered_last_still_spreads_over_every_worker()
+    {
+        var scheduler = new Line(creditsPerWorker: 2);
+        var inFlight = Workers.ToDictionary(w => w, _ => 0);
+        scheduler.Answered("b");
+
+        var dealt = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var worker = scheduler.NextWorker(Workers, w => inFlight[w])!;
+            inFlight[worker]++;
+            dealt.Add(worker);
+        }
+
+        Assert.Equal(["b", "c", "a"], dealt);
     }
 
     [Fact]

@@ -101,7 +101,7 @@ internal sealed class DispatchScheduler<TRequest>(int creditsPerWorker)
 
     /// <summary>
     /// The worker that answered last, if it is eligible and holds no chunk; otherwise the next eligible worker with a
-    /// free credit, round-robin from the one after the last so chosen; null when every such worker is full (or there
+    /// free credit, round-robin from the one after the last chosen; null when every such worker is full (or there
     /// are none). The first rule is for calls one at a time: a worker that has just answered is still awake, while
     /// dealing each call to the next worker in turn would wake a sleeping thread every time (measured: a third of a
     /// local apply). Under load no worker is idle for long, so chunks go round-robin.
@@ -112,8 +112,10 @@ internal sealed class DispatchScheduler<TRequest>(int creditsPerWorker)
     public TWorker? NextWorker<TWorker>(IReadOnlyList<TWorker> workers, Func<TWorker, int> inFlight, Func<TWorker, bool>? eligible = null)
         where TWorker : class
     {
-        if (_warm is TWorker warm && inFlight(warm) == 0 && (eligible is null || eligible(warm)) && Contains(workers, warm))
+        if (_warm is TWorker warm && inFlight(warm) == 0 && (eligible is null || eligible(warm)) && IndexOf(workers, warm) is var at and >= 0)
         {
+            // The rotation goes on after it, so a burst dealt from here still spreads over every worker.
+            _nextWorker = (at + 1) % workers.Count;
             return warm;
         }
 
@@ -130,18 +132,18 @@ internal sealed class DispatchScheduler<TRequest>(int creditsPerWorker)
         return null;
     }
 
-    private static bool Contains<TWorker>(IReadOnlyList<TWorker> workers, TWorker worker)
+    private static int IndexOf<TWorker>(IReadOnlyList<TWorker> workers, TWorker worker)
         where TWorker : class
     {
-        foreach (var candidate in workers)
+        for (var i = 0; i < workers.Count; i++)
         {
-            if (ReferenceEquals(candidate, worker))
+            if (ReferenceEquals(workers[i], worker))
             {
-                return true;
+                return i;
             }
         }
 
-        return false;
+        return -1;
     }
 }
 
