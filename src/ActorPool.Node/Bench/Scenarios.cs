@@ -30,6 +30,7 @@ internal sealed class Scenarios(BenchSizes sizes, int repeats, Func<string, bool
 
     /// <summary>Whether this run measures <paramref name="scenario"/>, one of <see cref="Names"/>.</summary>
     public bool Wants(string scenario) => wanted(scenario);
+
     private long _spinRounds;
     private double _spinResult;
     private Measurement[]? _sequentialCpuRuns;

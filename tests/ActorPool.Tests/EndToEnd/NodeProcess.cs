@@ -152,8 +152,9 @@ internal sealed class NodeProcess : IDisposable
 
             if (_process.HasExited)
             {
-                // Let the last lines drain before deciding the line never came.
-                _process.WaitForExit(KillBound);
+                // Let the last lines drain before deciding the line never came: only the untimed WaitForExit and
+                // WaitForExitAsync wait for the end of redirected output; WaitForExit(timeout) returns without it.
+                await WaitForExitAsync(KillBound).ConfigureAwait(false);
                 return Find(match) ?? throw new InvalidOperationException(
                     $"{Name} exited with code {_process.ExitCode} before printing {what} on stderr.{Environment.NewLine}{Describe()}");
             }
