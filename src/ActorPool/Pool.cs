@@ -347,9 +347,10 @@ public sealed partial class Pool : IDisposable, IAsyncDisposable
         {
             var submit = request(id);
             activity?.SetTag("actorpool.function", submit.Function).SetTag("actorpool.items", submit.Arguments.Length);
-            // A lone call is waited for: its caller's thread deals it (see CallerRunsDispatcher). Under a burst the
-            // router runs on the thread pool as usual, where calls queue up behind each other and travel in batches.
-            using (_calls.Outstanding == 1 ? CallerRunsDispatcher.RunHere() : default)
+            // A lone apply is waited for: its caller's thread deals it (see CallerRunsDispatcher), a few microseconds
+            // of bookkeeping. Maps (argument typing, aggregators, encoding for other nodes) and bursts of applies
+            // (which queue up at the router and travel in batches) go through the thread pool as before.
+            using (submit.Mode == ReplyMode.Single && _calls.Outstanding == 1 ? CallerRunsDispatcher.RunHere() : default)
             {
                 _transport.Send(Router, submit, _inbox);
             }

@@ -13,7 +13,7 @@ internal static class ActorPoolSetup
 {
     public static void Ensure(ActorSystem system)
     {
-        if (!system.Settings.Config.HasPath("actorpool.chunks-in-flight-per-worker"))
+        if (!system.Settings.Config.HasPath("actorpool.chunks-in-flight-per-worker") || !system.Settings.Config.HasPath(PoolSettings.RouterDispatcherPath))
         {
             system.Settings.InjectTopLevelFallback(PoolSettings.DefaultConfig);
         }

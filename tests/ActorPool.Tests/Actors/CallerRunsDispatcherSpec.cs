@@ -38,11 +38,14 @@ public sealed class CallerRunsDispatcherSpec : Akka.TestKit.Xunit2.TestKit
         {
         }
 
-        var thread = Environment.CurrentManagedThreadId;
-        recorder.Tell("pooled", TestActor);
+        // The recorder waits for the gate, which opens only once the Tell has returned: had the Tell run the turn on
+        // this thread, it would have waited out the gate's bound first.
+        using var gate = new ManualResetEventSlim();
+        recorder.Tell(new Gated(gate), TestActor);
+        gate.Set();
         var handled = await ExpectMsgAsync<Handled>();
 
-        Assert.NotEqual(thread, handled.Thread);
+        Assert.Equal("after-gate", handled.Message);
         Assert.True(handled.OnThreadPool, "handled outside the thread pool");
     }
 
@@ -128,6 +131,8 @@ public sealed class CallerRunsDispatcherSpec : Akka.TestKit.Xunit2.TestKit
 
     private sealed record Forward(IActorRef To, string Message);
 
+    private sealed record Gated(ManualResetEventSlim Gate);
+
     private sealed record SenderAfter(IActorRef Self, IActorRef ItsSender, int Thread);
 
     private sealed class RecordingActor : UntypedActor
@@ -138,6 +143,9 @@ public sealed class CallerRunsDispatcherSpec : Akka.TestKit.Xunit2.TestKit
             {
                 case string text:
                     Sender.Tell(Here(text));
+                    break;
+                case Gated gated:
+                    Sender.Tell(Here(gated.Gate.Wait(TimeSpan.FromSeconds(5)) ? "after-gate" : "gate-timed-out"));
                     break;
                 case Forward forward:
                     forward.To.Tell(forward.Message, Sender);

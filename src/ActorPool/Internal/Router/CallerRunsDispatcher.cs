@@ -10,8 +10,8 @@ namespace ActorPool.Internal;
 /// Why: the router's work per message is a microsecond or two of bookkeeping, and handing it to a pool thread costs
 /// a thread wake-up, plus on a small machine a third runnable thread beside the caller and the worker. Measured on
 /// 2 cores, that made a local <c>apply</c> twice a bare Ask to a worker. Two senders use it: the facade submitting a
-/// call (the caller's thread deals it straight to a worker) and a worker answering a chunk (its thread, idle until
-/// its next chunk comes, books the answer and deals the next one).
+/// lone apply (the caller's thread deals it straight to a worker) and a worker answering a chunk (its thread, idle
+/// until its next chunk comes, books the answer and deals the next one).
 /// </para>
 /// <para>
 /// What stays as it was: every other sender (timers, aggregators, remote replies, Terminated) and every later turn
@@ -19,6 +19,13 @@ namespace ActorPool.Internal;
 /// mailbox. Akka's mailbox status still lets one thread at a time run the actor, and the actor context of the
 /// sending thread is saved and restored around the turn (as by Akka's own CallingThreadDispatcher), so the actor
 /// model holds. No user code runs in a router turn: callbacks and progress reports are queued to the thread pool.
+/// </para>
+/// <para>
+/// The cost to the sending thread: the turn handles its message and whatever reaches the router while it runs, at
+/// most <c>throughput</c> messages, as any turn does. That is why the facade uses it only for a lone apply (no
+/// argument typing, no aggregator, no encoding of large chunks) and a worker only for its answer, which frees the
+/// credit its next chunk needs. The turn runs under the sending thread's execution context (its
+/// <c>Activity.Current</c>, its async-locals); the router reads neither.
 /// </para>
 /// </summary>
 internal sealed class CallerRunsDispatcher : Dispatcher
@@ -53,7 +60,16 @@ internal sealed class CallerRunsDispatcher : Dispatcher
         // Cleared first: the mailbox reschedules itself at the end of its turn when messages remain, and that turn
         // (like anything the router sends to another router) must go to the thread pool, not recurse on this stack.
         _runHere = false;
-        run.Run();
+        try
+        {
+            run.Run();
+        }
+        catch (Exception ex)
+        {
+            // The actor's own failures never get here (its supervisor handles them); what does must not come out of
+            // the sender's Tell, which never throws on the thread pool either: it is logged, as there.
+            ReportFailure(ex);
+        }
     }
 
     /// <summary>Ends <see cref="RunHere"/>.</summary>

@@ -199,7 +199,7 @@ internal sealed partial class PoolRouter : ReceiveActor, IWithTimers
         _requests.TryGetValue(key, out var request);
         if (finished && _workers.Find(Sender) is { } worker && worker.InFlight.Remove((key, index), out var sentAt))
         {
-            _scheduler.Answered(worker);
+            Answered(worker);
             _metrics.Answered(sentAt, request?.Info.ChunkLength(index) ?? 0, reply is ChunkFailed);
         }
 
@@ -227,6 +227,18 @@ internal sealed partial class PoolRouter : ReceiveActor, IWithTimers
         }
 
         Deal();
+    }
+
+    /// <summary>
+    /// Notes the worker that answered last, for the scheduler to deal it the next call while it is idle: only in a
+    /// pool that owns its workers. A cluster's workers are shared with other routers, which this one cannot see.
+    /// </summary>
+    private void Answered(WorkerSlot worker)
+    {
+        if (_workers.AllRunAnything)
+        {
+            _scheduler.Answered(worker);
+        }
     }
 
     /// <summary>A batch's results: each member is a one-item request of its own.</summary>
@@ -258,7 +270,7 @@ internal sealed partial class PoolRouter : ReceiveActor, IWithTimers
 
         if (worker is not null)
         {
-            _scheduler.Answered(worker);
+            Answered(worker);
         }
 
         Deal();

@@ -162,8 +162,10 @@ internal sealed partial class Worker : UntypedActor
     {
         try
         {
-            // The router books the answer on this thread, free until its next chunk comes: no thread woken for it.
-            using (CallerRunsDispatcher.RunHere())
+            // A worker with nothing else queued lends its thread, idle until its next chunk comes, to the router to
+            // book this answer and deal that chunk: no thread is woken for it. A busy worker (a burst, a map) leaves
+            // it to the thread pool, which does that work beside this worker's next chunk rather than before it.
+            using (Context is ActorCell { HasMessages: false } ? CallerRunsDispatcher.RunHere() : default)
             {
                 _transport.Send(router, reply, Self);
             }
