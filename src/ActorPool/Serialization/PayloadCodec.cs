@@ -24,7 +24,7 @@ internal sealed class PayloadCodec
     private enum Tag : byte
     {
         Null = 0, Int32, Int64, Double, String, Boolean, Single, Decimal, Int16, Byte, Char, DateTime, Guid, TimeSpan, SByte, UInt16, UInt32, UInt64,
-        UnitTuple = 40, Tuple, Enum, ObjectArray, TypedArray, PrimitiveArray, Packed, PackedArray,
+        UnitTuple = 40, Tuple, Enum, ObjectArray, TypedArray, PrimitiveArray, Packed, PackedArray, DeltaArray,
 
         // Type descriptors only (see WriteType): a type by its allow-listed name, a nullable, an array, object.
         NamedType = 50, NullableType, ArrayType, ObjectType,
@@ -121,6 +121,24 @@ internal sealed class PayloadCodec
         var element = array.GetType().GetElementType()!;
         if (element.IsPrimitive && TagOf.TryGetValue(element, out var tag))
         {
+            if (DeltaVarints.Applies(element) && DeltaVarints.TryEncode(array, offset, count, out var encoded, out var size))
+            {
+                try
+                {
+                    writer.Write((byte)Tag.DeltaArray);
+                    writer.Write(tag);
+                    writer.Write(count);
+                    writer.Write(size);
+                    writer.Write(encoded, 0, size);
+                }
+                finally
+                {
+                    DeltaVarints.Release(encoded);
+                }
+
+                return;
+            }
+
             writer.Write((byte)Tag.PrimitiveArray);
             writer.Write(tag);
             writer.Write(count);
@@ -234,6 +252,30 @@ internal sealed class PayloadCodec
                 {
                     var element = TypeOf.GetValueOrDefault(reader.ReadByte()) ?? throw new InvalidDataException("Unknown primitive array element tag.");
                     return ReadRaw(reader, element, ReadCount(reader, Marshal.SizeOf(element == typeof(bool) ? typeof(byte) : element)));
+                }
+
+            case Tag.DeltaArray:
+                {
+                    var element = TypeOf.GetValueOrDefault(reader.ReadByte()) is { } type && DeltaVarints.Applies(type)
+                        ? type
+                        : throw new InvalidDataException("Unknown delta-coded array element tag.");
+                    var count = ReadCount(reader, 1);
+                    var size = reader.ReadInt32();
+                    var stream = reader.BaseStream;
+                    if (size < count || size > stream.Length - stream.Position)
+                    {
+                        throw new InvalidDataException($"A delta-coded array of {count} items cannot take {size} bytes.");
+                    }
+
+                    if (stream is MemoryStream memory && memory.TryGetBuffer(out var buffer))
+                    {
+                        // Decoded where the message lies, without copying it out first.
+                        var values = DeltaVarints.Read(buffer.AsSpan((int)memory.Position, size), element, count);
+                        memory.Position += size;
+                        return values;
+                    }
+
+                    return DeltaVarints.Read(reader.ReadBytes(size), element, count);
                 }
 
             default:
