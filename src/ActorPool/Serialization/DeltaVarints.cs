@@ -124,12 +124,30 @@ internal static class DeltaVarints
 
     private static ulong Take(ReadOnlySpan<byte> bytes, ref int at)
     {
-        // Most values (small differences) are one byte.
-        if ((uint)at < (uint)bytes.Length && bytes[at] < 0x80)
+        if (at <= bytes.Length - MaxBytes)
         {
-            return bytes[at++];
+            // Room for the longest value: no bounds to check byte by byte.
+            ref var next = ref Unsafe.Add(ref MemoryMarshal.GetReference(bytes), at);
+            ulong value = 0;
+            for (var i = 0; i < MaxBytes; i++)
+            {
+                ulong part = Unsafe.Add(ref next, i);
+                value |= (part & 0x7F) << (7 * i);
+                if (part < 0x80)
+                {
+                    at += i + 1;
+                    return value;
+                }
+            }
+
+            throw new InvalidDataException("An encoded integer array holds a value longer than 64 bits.");
         }
 
+        return TakeNearTheEnd(bytes, ref at);
+    }
+
+    private static ulong TakeNearTheEnd(ReadOnlySpan<byte> bytes, ref int at)
+    {
         ulong value = 0;
         for (var shift = 0; shift < 70; shift += 7)
         {
