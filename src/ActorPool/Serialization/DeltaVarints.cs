@@ -19,11 +19,58 @@ internal static class DeltaVarints
     public static bool Applies(Type element) => element == typeof(long) || element == typeof(int);
 
     /// <summary>
-    /// Encodes items [offset, offset + count) of a <c>long[]</c> or <c>int[]</c> into a buffer rented from the shared
-    /// pool (give it back with <see cref="Release"/>), in one pass that gives up as soon as the encoding passes three
-    /// quarters of the raw size; false then, and nothing is left rented.
+    /// Writes items [offset, offset + count) of a <c>long[]</c> or <c>int[]</c> after <paramref name="header"/> (the
+    /// caller's tags): the count, the encoded size, the encoded items. False, with nothing written, when the
+    /// encoding would not be at most three quarters of the raw size.
     /// </summary>
-    public static bool TryEncode(Array array, int offset, int count, out byte[] encoded, out int size)
+    public static bool TryWrite(BinaryWriter writer, Array array, int offset, int count, ReadOnlySpan<byte> header)
+    {
+        if (!TryEncode(array, offset, count, out var encoded, out var size))
+        {
+            return false;
+        }
+
+        try
+        {
+            writer.Write(header);
+            writer.Write(count);
+            writer.Write(size);
+            writer.Write(encoded, 0, size);
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(encoded);
+        }
+    }
+
+    /// <summary>Reads what <see cref="TryWrite"/> wrote after its header, given the count already read.</summary>
+    /// <exception cref="InvalidDataException">The bytes do not hold exactly that many items of that type.</exception>
+    public static Array Read(BinaryReader reader, Type element, int count)
+    {
+        var size = reader.ReadInt32();
+        var stream = reader.BaseStream;
+        if (size < count || size > stream.Length - stream.Position)
+        {
+            throw new InvalidDataException($"A delta-coded array of {count} items cannot take {size} bytes.");
+        }
+
+        if (stream is MemoryStream memory && memory.TryGetBuffer(out var buffer))
+        {
+            // Decoded where the message lies, without copying it out first.
+            var values = Read(buffer.AsSpan((int)memory.Position, size), element, count);
+            memory.Position += size;
+            return values;
+        }
+
+        return Read(reader.ReadBytes(size), element, count);
+    }
+
+    /// <summary>
+    /// Encodes into a buffer rented from the shared pool, in one pass that gives up as soon as the encoding passes
+    /// three quarters of the raw size; false then, and nothing is left rented.
+    /// </summary>
+    private static bool TryEncode(Array array, int offset, int count, out byte[] encoded, out int size)
     {
         var limit = (int)Math.Min(int.MaxValue - MaxBytes, (long)count * (array is long[] ? sizeof(long) : sizeof(int)) * 3 / 4);
         encoded = ArrayPool<byte>.Shared.Rent(limit + MaxBytes);
@@ -57,7 +104,7 @@ internal static class DeltaVarints
 
         if (at > limit)
         {
-            Release(encoded);
+            ArrayPool<byte>.Shared.Return(encoded);
             (encoded, size) = (null!, 0);
             return false;
         }
@@ -66,12 +113,8 @@ internal static class DeltaVarints
         return true;
     }
 
-    /// <summary>Gives back a buffer <see cref="TryEncode"/> rented.</summary>
-    public static void Release(byte[] encoded) => ArrayPool<byte>.Shared.Return(encoded);
-
     /// <summary>Reads <paramref name="count"/> items of <paramref name="element"/> from exactly <paramref name="bytes"/>.</summary>
-    /// <exception cref="InvalidDataException">The bytes do not hold exactly that many items of that type.</exception>
-    public static Array Read(ReadOnlySpan<byte> bytes, Type element, int count)
+    private static Array Read(ReadOnlySpan<byte> bytes, Type element, int count)
     {
         var at = 0;
         var previous = 0L;

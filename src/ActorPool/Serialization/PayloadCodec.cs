@@ -121,21 +121,8 @@ internal sealed class PayloadCodec
         var element = array.GetType().GetElementType()!;
         if (element.IsPrimitive && TagOf.TryGetValue(element, out var tag))
         {
-            if (DeltaVarints.Applies(element) && DeltaVarints.TryEncode(array, offset, count, out var encoded, out var size))
+            if (DeltaVarints.Applies(element) && DeltaVarints.TryWrite(writer, array, offset, count, [(byte)Tag.DeltaArray, tag]))
             {
-                try
-                {
-                    writer.Write((byte)Tag.DeltaArray);
-                    writer.Write(tag);
-                    writer.Write(count);
-                    writer.Write(size);
-                    writer.Write(encoded, 0, size);
-                }
-                finally
-                {
-                    DeltaVarints.Release(encoded);
-                }
-
                 return;
             }
 
@@ -259,23 +246,7 @@ internal sealed class PayloadCodec
                     var element = TypeOf.GetValueOrDefault(reader.ReadByte()) is { } type && DeltaVarints.Applies(type)
                         ? type
                         : throw new InvalidDataException("Unknown delta-coded array element tag.");
-                    var count = ReadCount(reader, 1);
-                    var size = reader.ReadInt32();
-                    var stream = reader.BaseStream;
-                    if (size < count || size > stream.Length - stream.Position)
-                    {
-                        throw new InvalidDataException($"A delta-coded array of {count} items cannot take {size} bytes.");
-                    }
-
-                    if (stream is MemoryStream memory && memory.TryGetBuffer(out var buffer))
-                    {
-                        // Decoded where the message lies, without copying it out first.
-                        var values = DeltaVarints.Read(buffer.AsSpan((int)memory.Position, size), element, count);
-                        memory.Position += size;
-                        return values;
-                    }
-
-                    return DeltaVarints.Read(reader.ReadBytes(size), element, count);
+                    return DeltaVarints.Read(reader, element, ReadCount(reader, 1));
                 }
 
             default:
