@@ -10,8 +10,8 @@ namespace ActorPool.Internal;
 /// Why: the router's work per message is a microsecond or two of bookkeeping, and handing it to a pool thread costs
 /// a thread wake-up, plus on a small machine a third runnable thread beside the caller and the worker. Measured on
 /// 2 cores, that made a local <c>apply</c> twice a bare Ask to a worker. Two senders use it: the facade submitting a
-/// lone apply (the caller's thread deals it straight to a worker) and a worker answering a chunk (its thread, idle
-/// until its next chunk comes, books the answer and deals the next one).
+/// lone apply (the caller's thread deals it straight to a worker) and a worker with nothing else queued answering a
+/// chunk (its thread, idle until its next chunk comes, books the answer and deals the next one).
 /// </para>
 /// <para>
 /// What stays as it was: every other sender (timers, aggregators, remote replies, Terminated) and every later turn
@@ -23,8 +23,8 @@ namespace ActorPool.Internal;
 /// <para>
 /// The cost to the sending thread: the turn handles its message and whatever reaches the router while it runs, at
 /// most <c>throughput</c> messages, as any turn does. That is why the facade uses it only for a lone apply (no
-/// argument typing, no aggregator, no encoding of large chunks) and a worker only for its answer, which frees the
-/// credit its next chunk needs. The turn runs under the sending thread's execution context (its
+/// argument typing, no aggregator, no encoding of large chunks) and a worker only when its mailbox is empty, so a
+/// busy worker never does the router's work before its own next chunk. The turn runs under the sending thread's execution context (its
 /// <c>Activity.Current</c>, its async-locals); the router reads neither.
 /// </para>
 /// </summary>
